@@ -24,7 +24,12 @@ class TraceSink {
 };
 
 /// A sink that writes one line per chunk in the `time dir offset hex ascii` layout of
-/// pyserial's spy:// tracer, e.g. `0.001234 TX 00000000 41 54 0d  AT.`.
+/// pyserial's spy:// tracer, e.g. `0.001234 TX 00000000 41 54 0d  AT.`: seconds since the
+/// sink's first call (6 decimals), `TX`/`RX`, the running byte offset of that direction (8 hex
+/// digits), lower-case hex bytes, two spaces, the bytes as ASCII with `.` for unprintables.
+/// Chunks longer than 16 bytes continue on further lines with the same time and the offset of
+/// their first byte; events are written as `0.002000 EV <text>`. Lines are not flushed, so
+/// `out` decides buffering; `out` must outlive the sink.
 std::unique_ptr<TraceSink> make_text_trace(std::ostream& out);
 
 }  // namespace sim7080

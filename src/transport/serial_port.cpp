@@ -71,7 +71,9 @@ bool is_supported_baud_rate(unsigned baud_rate) noexcept { return to_speed(baud_
 std::error_code to_transport_error(std::error_code ec) noexcept {
   if (!ec) return ec;
   if (ec == asio::error::eof) return TransportErrc::port_vanished;
-  if (ec.category() == std::system_category() || ec.category() == std::generic_category()) {
+  // Asio reports errno values in its own "asio.system" category, not std::system_category().
+  if (ec.category() == asio::error::get_system_category() || ec.category() == std::system_category() ||
+      ec.category() == std::generic_category()) {
     switch (ec.value()) {
       case EIO:     // pty whose master closed; USB serial during unplug
       case ENXIO:   // device gone

@@ -68,11 +68,14 @@ class SerialPort final : public ByteStream {
   /// The file descriptor, or -1 when closed; for tcgetattr/ioctl diagnostics and tests.
   int native_handle() const noexcept;
 
+  /// The executor every completion runs on; the channel's timers and posts must use it too.
   asio::any_io_executor get_executor() override;
 
   /// Reads at least one byte (or fails). Errors: TransportErrc::port_vanished when the device
   /// went away (unplugged USB, pty master closed), TransportErrc::not_open,
   /// asio::error::operation_aborted after cancel()/close(), asio::error::in_progress.
+  /// After port_vanished, close() promptly: an open descriptor keeps a USB serial minor busy,
+  /// so the re-enumerated modem would come back under another device name.
   void async_read_some(std::span<std::byte> into, ReadHandler handler) override;
 
   /// Writes all of `bytes` (asio::async_write), then completes with the count written.
@@ -83,6 +86,8 @@ class SerialPort final : public ByteStream {
   void cancel() override;
   /// Closes the device; pending operations complete with asio::error::operation_aborted.
   void close() override;
+  /// False before open(), after close() and after a failed open(); a vanished device stays
+  /// "open" until closed, so the owner decides when to let go.
   bool is_open() const override;
 
  private:

@@ -62,14 +62,17 @@ class TracedStream final : public ByteStream {
   /// The traced stream, e.g. to reach SerialPort::set_baud_rate.
   ByteStream& inner() noexcept { return *inner_; }
 
+  /// The inner stream's executor: tracing adds no executor hop.
   asio::any_io_executor get_executor() override;
   /// As the inner stream's; the bytes read are traced before `handler` runs.
   void async_read_some(std::span<std::byte> into, ReadHandler handler) override;
   /// As the inner stream's; the bytes are traced when the write starts.
   void async_write(std::span<const std::byte> bytes, WriteHandler handler) override;
+  /// Cancels the inner stream's pending operations; their completions are traced as usual.
   void cancel() override;
   /// Flushes the bytes the redactors still hold to the sinks, then closes the inner stream.
   void close() override;
+  /// Whether the inner stream is open.
   bool is_open() const override;
 
  private:

@@ -404,11 +404,12 @@ TEST(SerialPortRates, RtsCtsIsSetWhenAsked) {
 
 TEST(TransportError, VanishingErrorsMapToPortVanished) {
   for (int e : {EIO, ENXIO, ENODEV, EBADF, EPIPE}) {
+    EXPECT_EQ(to_transport_error({e, asio::error::get_system_category()}), TransportErrc::port_vanished) << e;
     EXPECT_EQ(to_transport_error({e, std::system_category()}), TransportErrc::port_vanished) << e;
   }
   EXPECT_EQ(to_transport_error(asio::error::eof), TransportErrc::port_vanished);
   EXPECT_EQ(to_transport_error(asio::error::operation_aborted), asio::error::operation_aborted);
-  EXPECT_EQ(to_transport_error({EAGAIN, std::system_category()}), std::error_code(EAGAIN, std::system_category()));
+  EXPECT_EQ(to_transport_error(asio::error::would_block), asio::error::would_block);
   EXPECT_FALSE(to_transport_error({}));
 }
 

@@ -25,7 +25,10 @@ Modem::Modem(const Options& opt, WireWriter& w, Recorder& rec, EventQueue& ev)
     fs_root_ = opt.fs_root;
   } else {
     char tmpl[] = "/tmp/sim7080-emu-fs-XXXXXX";
-    if (char* d = mkdtemp(tmpl)) fs_root_ = d;
+    if (char* d = mkdtemp(tmpl)) {
+      fs_root_ = d;
+      fs_root_is_temp_ = true;
+    }
   }
   for (const char* d : {"custapp", "fota", "datatx", "customer"})
     std::filesystem::create_directories(std::filesystem::path(fs_root_) / d);
@@ -38,6 +41,10 @@ Modem::~Modem() {
   for (auto& z : zombies_) {
     z->t->abort();
     if (z->worker.joinable()) z->worker.join();
+  }
+  if (fs_root_is_temp_) {
+    std::error_code ec;
+    std::filesystem::remove_all(fs_root_, ec);
   }
 }
 

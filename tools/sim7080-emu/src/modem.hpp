@@ -219,6 +219,7 @@ class Modem {
   bool restart_armed_ = false, restart_pending_ = false;
   bool drop_armed_ = false;
   std::string fs_root_;
+  bool fs_root_is_temp_ = false;  // created by us: removed again on exit
 };
 
 }  // namespace sim7080emu

@@ -1,0 +1,325 @@
+// FtpSession: validates and plans each operation, then runs its FSM on an OpRunner.
+#include "sim7080/ftp_session.hpp"
+
+#include <fmt/format.h>
+
+#include "api/modem_impl.hpp"
+#include "api/sequence.hpp"
+#include "asio/error.hpp"
+#include "asio/post.hpp"
+#include "ftp/byte_source.hpp"
+#include "ftp/config_plan.hpp"
+#include "ftp/etget_fsm.hpp"
+#include "ftp/etput_fsm.hpp"
+#include "ftp/extget_fsm.hpp"
+#include "ftp/extput_fsm.hpp"
+#include "ftp/get_fsm.hpp"
+#include "ftp/list_fsm.hpp"
+#include "ftp/list_parser.hpp"
+#include "ftp/mdtm_parser.hpp"
+#include "ftp/op_runner.hpp"
+#include "ftp/put_fsm.hpp"
+#include "ftp/remote_path.hpp"
+#include "ftp/single_reply_fsm.hpp"
+
+namespace sim7080 {
+namespace {
+
+using ftp::CommandId;
+using ftp::SetterStep;
+using Steps = std::vector<SetterStep>;
+using Clock = std::chrono::steady_clock;
+
+// The public UploadSource seen through the FSMs' ByteSource interface.
+class SourceAdapter final : public ftp::ByteSource {
+ public:
+  explicit SourceAdapter(UploadSource& s) : source_(s) {}
+  std::error_code read(std::span<std::byte> into, std::size_t& got) override { return source_.read(into, got); }
+  std::optional<std::uint64_t> size() const override { return source_.size(); }
+
+ private:
+  UploadSource& source_;
+};
+
+}  // namespace
+
+class FtpSession::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(Modem::Impl& modem, FtpConfig config) : modem_(modem), config_(std::move(config)) {}
+
+  Modem::Impl& modem() { return modem_; }
+  FtpConfig& config() { return config_; }
+  ftp::ModemFtpSettings& cache() { return modem_.ftp_settings; }
+
+  // The session settings followed by `more`; an error means nothing may be written.
+  std::error_code plan(Steps& steps) { return ftp::plan_session(config_, cache(), steps); }
+
+  using Deliver = std::function<std::error_code(std::span<const std::byte>)>;
+  using Progressed = std::function<void(std::uint64_t)>;
+  using Done = std::function<void(std::error_code, ftp::Fsm&)>;
+
+  // Runs one operation; `done` runs exactly once, on the executor, never inline.
+  void run(std::error_code plan_error, Steps steps, std::unique_ptr<ftp::Fsm> fsm, Deliver deliver, Progressed progress,
+           asio::cancellation_slot slot, Done done) {
+    auto fail_now = [&](std::error_code ec) {
+      asio::post(modem_.executor(), [done = std::move(done), fsm = std::shared_ptr<ftp::Fsm>(std::move(fsm)), ec] {
+        done(ec, *fsm);
+      });
+    };
+    if (plan_error) return fail_now(plan_error);
+    if (!modem_.is_open()) return fail_now(make_error_code(AtErrc::channel_closed));
+    if (modem_.ftp_busy) return fail_now(make_error_code(AtErrc::busy));
+    modem_.ftp_busy = true;
+    ftp::OpRunner::Hooks hooks;
+    hooks.deliver = std::move(deliver);
+    hooks.progress = std::move(progress);
+    hooks.done = [self = shared_from_this(), slot, done = share(std::move(done))](std::error_code ec, ftp::Fsm& f) mutable {
+      self->modem_.ftp_busy = false;
+      if (slot.is_connected()) slot.clear();
+      (*done)(ec, f);
+    };
+    auto runner = std::make_shared<ftp::OpRunner>(modem_.channel(), modem_.make_timer(), cache(), std::move(steps),
+                                                  std::move(fsm), std::move(hooks));
+    if (slot.is_connected()) {
+      std::weak_ptr<ftp::OpRunner> weak = runner;
+      slot.assign([weak](asio::cancellation_type) {
+        if (auto r = weak.lock()) r->cancel();
+      });
+    }
+    runner->start();
+  }
+
+ private:
+  Modem::Impl& modem_;
+  FtpConfig config_;
+};
+
+FtpSession::FtpSession(Modem& modem, FtpConfig config)
+    : impl_(std::make_shared<Impl>(modem.impl(), std::move(config))) {}
+FtpSession::~FtpSession() = default;
+
+asio::any_io_executor FtpSession::get_executor() const { return impl_->modem().executor(); }
+const FtpConfig& FtpSession::config() const noexcept { return impl_->config(); }
+void FtpSession::set_config(FtpConfig config) { impl_->config() = std::move(config); }
+
+void FtpSession::start_get(std::string path, DownloadSink& sink, GetOptions opts,
+                           detail::Completion<TransferResult> done, asio::cancellation_slot slot) {
+  Steps steps;
+  ftp::RemotePath target;
+  std::error_code ec = ftp::split_remote_path(path, target);
+  if (!ec) ec = impl_->plan(steps);
+  std::unique_ptr<ftp::Fsm> fsm;
+  const auto timeout = impl_->config().session_timeout;
+  switch (opts.method) {
+    case GetMethod::get:
+      if (!ec) ec = ftp::plan_rest(opts.offset, true, impl_->cache(), steps);
+      fsm = std::make_unique<ftp::GetFsm>(opts.expected_size, timeout);
+      break;
+    case GetMethod::extget:
+    case GetMethod::etget:
+      // REST is honoured by AT+FTPGET only (spec §8 Q6): an offset here would be ignored.
+      if (!ec && opts.offset != 0) ec = make_error_code(AtErrc::invalid_argument);
+      if (!ec) ec = ftp::plan_rest(0, false, impl_->cache(), steps);
+      if (opts.method == GetMethod::extget) fsm = std::make_unique<ftp::ExtGetFsm>(timeout);
+      else fsm = std::make_unique<ftp::EtGetFsm>(timeout);
+      break;
+  }
+  if (!ec) ec = ftp::plan_get_target(target.directory, target.name, impl_->cache(), steps);
+  if (!ec) ec = sink.begin();
+
+  struct State {
+    std::uint64_t bytes = 0;
+    Clock::time_point started = Clock::now();
+    GetOptions opts;
+  };
+  auto st = std::make_shared<State>();
+  st->opts = std::move(opts);
+  auto deliver = [st, &sink](std::span<const std::byte> b) {
+    st->bytes += b.size();
+    return sink.write(b);
+  };
+  auto progress = [st](std::uint64_t) {
+    if (st->opts.on_progress) st->opts.on_progress(Progress{st->bytes, st->opts.expected_size});
+  };
+  impl_->run(ec, std::move(steps), std::move(fsm), deliver, progress, slot,
+             [st, &sink, done = share(std::move(done))](std::error_code result, ftp::Fsm&) mutable {
+               if (!result) result = sink.commit();
+               if (result) sink.abandon();
+               done->complete(result, TransferResult{st->bytes, Clock::now() - st->started});
+             });
+}
+
+void FtpSession::start_put(UploadSource& source, std::string path, PutOptions opts,
+                           detail::Completion<TransferResult> done, asio::cancellation_slot slot) {
+  Steps steps;
+  ftp::RemotePath target;
+  std::error_code ec = ftp::split_remote_path(path, target);
+  if (!ec) ec = impl_->plan(steps);
+  if (!ec) ec = ftp::plan_put_target(target.directory, target.name, opts.mode, impl_->cache(), steps);
+
+  struct State {
+    explicit State(UploadSource& s) : adapter(s) {}
+    SourceAdapter adapter;
+    Clock::time_point started = Clock::now();
+    std::uint64_t bytes = 0;
+    PutOptions opts;
+    std::optional<std::uint64_t> total;
+  };
+  auto st = std::make_shared<State>(source);
+  st->total = source.size();
+  const auto timeout = impl_->config().session_timeout;
+  std::unique_ptr<ftp::Fsm> fsm;
+  switch (opts.method) {
+    case PutMethod::put: fsm = std::make_unique<ftp::PutFsm>(st->adapter, timeout); break;
+    case PutMethod::extput: fsm = std::make_unique<ftp::ExtPutFsm>(st->adapter, timeout); break;
+    case PutMethod::etput: fsm = std::make_unique<ftp::EtPutFsm>(st->adapter, timeout); break;
+  }
+  st->opts = std::move(opts);
+  auto progress = [st](std::uint64_t n) {
+    st->bytes = n;
+    if (st->opts.on_progress) st->opts.on_progress(Progress{n, st->total});
+  };
+  impl_->run(ec, std::move(steps), std::move(fsm), nullptr, progress, slot,
+             [st, done = share(std::move(done))](std::error_code result, ftp::Fsm& f) mutable {
+               std::uint64_t bytes = st->bytes;
+               if (auto* p = dynamic_cast<ftp::PutFsm*>(&f)) bytes = p->bytes_written();
+               if (auto* p = dynamic_cast<ftp::ExtPutFsm*>(&f)) bytes = p->bytes_written();
+               if (auto* p = dynamic_cast<ftp::EtPutFsm*>(&f)) bytes = p->bytes_written();
+               done->complete(result, TransferResult{bytes, Clock::now() - st->started});
+             });
+}
+
+void FtpSession::start_list(std::string path, detail::Completion<std::vector<ListEntry>> done,
+                            asio::cancellation_slot slot) {
+  Steps steps;
+  std::string dir;
+  std::error_code ec = ftp::directory_path(path, dir);
+  if (!ec) ec = impl_->plan(steps);
+  if (!ec) ec = ftp::plan_rest(0, false, impl_->cache(), steps);
+  if (!ec) ec = ftp::plan_getpath(dir, impl_->cache(), steps);
+  auto listing = std::make_shared<std::string>();
+  auto deliver = [listing](std::span<const std::byte> b) {
+    // A hostile listing cannot grow without bound: 16 MiB is far beyond any real directory.
+    if (listing->size() + b.size() > (16u << 20)) return make_error_code(AtErrc::protocol_error);
+    listing->append(reinterpret_cast<const char*>(b.data()), b.size());
+    return std::error_code{};
+  };
+  impl_->run(ec, std::move(steps), std::make_unique<ftp::ListFsm>(impl_->config().session_timeout), deliver, nullptr,
+             slot, [listing, done = share(std::move(done))](std::error_code result, ftp::Fsm&) mutable {
+               std::vector<ListEntry> entries;
+               if (!result) {
+                 const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+                 entries = ftp::parse_list(*listing, now);
+               }
+               done->complete(result, std::move(entries));
+             });
+}
+
+namespace {
+std::error_code plan_file_op(FtpSession::Impl& impl, const std::string& path, Steps& steps) {
+  ftp::RemotePath target;
+  std::error_code ec = ftp::split_remote_path(path, target);
+  if (!ec) ec = impl.plan(steps);
+  if (!ec) ec = ftp::plan_get_target(target.directory, target.name, impl.cache(), steps);
+  return ec;
+}
+}  // namespace
+
+void FtpSession::start_size(std::string path, detail::Completion<std::uint64_t> done, asio::cancellation_slot slot) {
+  Steps steps;
+  const auto ec = plan_file_op(*impl_, path, steps);
+  auto fsm = std::make_unique<ftp::SingleReplyFsm>(CommandId::ftpsize, "AT+FTPSIZE", impl_->config().session_timeout);
+  impl_->run(ec, std::move(steps), std::move(fsm), nullptr, nullptr, slot,
+             [done = share(std::move(done))](std::error_code result, ftp::Fsm& f) mutable {
+               std::uint64_t size = 0;
+               if (!result) size = static_cast<ftp::SingleReplyFsm&>(f).size().value_or(0);
+               done->complete(result, size);
+             });
+}
+
+void FtpSession::start_mdtm(std::string path, detail::Completion<std::chrono::sys_seconds> done,
+                            asio::cancellation_slot slot) {
+  Steps steps;
+  const auto ec = plan_file_op(*impl_, path, steps);
+  auto fsm = std::make_unique<ftp::SingleReplyFsm>(CommandId::ftpmdtm, "AT+FTPMDTM", impl_->config().session_timeout);
+  impl_->run(ec, std::move(steps), std::move(fsm), nullptr, nullptr, slot,
+             [done = share(std::move(done))](std::error_code result, ftp::Fsm& f) mutable {
+               std::chrono::sys_seconds when{};
+               if (!result) {
+                 const auto parsed = ftp::parse_mdtm(static_cast<ftp::SingleReplyFsm&>(f).timestamp());
+                 if (parsed) when = *parsed;
+                 else result = make_error_code(AtErrc::protocol_error);
+               }
+               done->complete(result, when);
+             });
+}
+
+void FtpSession::start_simple(SimpleOp op, std::string path, detail::Completion<> done, asio::cancellation_slot slot) {
+  Steps steps;
+  std::error_code ec;
+  CommandId id = CommandId::ftpdele;
+  std::string line = "AT+FTPDELE";
+  if (op == SimpleOp::remove) {
+    ec = plan_file_op(*impl_, path, steps);
+  } else {
+    std::string dir;
+    ec = ftp::directory_path(path, dir);
+    if (!ec && dir == "/") ec = make_error_code(AtErrc::invalid_argument);  // the root cannot be made or removed
+    if (!ec) ec = impl_->plan(steps);
+    if (!ec) ec = ftp::plan_getpath(dir, impl_->cache(), steps);
+    id = op == SimpleOp::mkdir ? CommandId::ftpmkd : CommandId::ftprmd;
+    line = op == SimpleOp::mkdir ? "AT+FTPMKD" : "AT+FTPRMD";
+  }
+  auto fsm = std::make_unique<ftp::SingleReplyFsm>(id, std::move(line), impl_->config().session_timeout);
+  impl_->run(ec, std::move(steps), std::move(fsm), nullptr, nullptr, slot,
+             [done = share(std::move(done))](std::error_code result, ftp::Fsm&) mutable { done->complete(result); });
+}
+
+void FtpSession::start_rename(std::string from, std::string to, detail::Completion<> done, asio::cancellation_slot slot) {
+  Steps steps;
+  ftp::RemotePath f;
+  ftp::RemotePath t;
+  std::error_code ec = ftp::split_remote_path(from, f);
+  if (!ec) {
+    // A bare new name stays in the old file's directory.
+    if (to.find('/') == std::string::npos) to = (f.directory == "/" ? "/" : f.directory + "/") + to;
+    ec = ftp::split_remote_path(to, t);
+  }
+  if (!ec) ec = impl_->plan(steps);
+  if (!ec) ec = ftp::plan_rename(f, t, impl_->cache(), steps);
+  auto fsm = std::make_unique<ftp::SingleReplyFsm>(CommandId::ftprename, "AT+FTPRENAME", impl_->config().session_timeout);
+  impl_->run(ec, std::move(steps), std::move(fsm), nullptr, nullptr, slot,
+             [done = share(std::move(done))](std::error_code result, ftp::Fsm&) mutable { done->complete(result); });
+}
+
+void FtpSession::start_state(detail::Completion<FtpState> done, asio::cancellation_slot slot) {
+  auto seq = Sequence::create(impl_->modem(), slot);
+  seq->call("AT+FTPSTATE", ftp::command_spec(CommandId::ftpstate),
+            [seq, done = share(std::move(done))](std::error_code ec, std::vector<std::string> lines) mutable {
+              seq->finish();
+              FtpState state = FtpState::idle;
+              if (!ec) {
+                std::optional<at::ResponseFields> f;
+                for (const auto& l : lines) {
+                  if (at::has_prefix(l, "+FTPSTATE")) f = at::parse_response(l);
+                }
+                const auto v = f ? f->number(0) : std::nullopt;
+                if (!v || *v > 1) ec = make_error_code(AtErrc::protocol_error);
+                else state = *v == 1 ? FtpState::busy : FtpState::idle;
+              }
+              done->complete(ec, state);
+            });
+}
+
+void FtpSession::start_quit(detail::Completion<> done, asio::cancellation_slot slot) {
+  auto seq = Sequence::create(impl_->modem(), slot);
+  seq->call("AT+FTPQUIT", ftp::command_spec(CommandId::ftpquit),
+            [seq, done = share(std::move(done))](std::error_code ec, std::vector<std::string>) mutable {
+              seq->finish();
+              // ERROR: no operation was running, which is what the caller wanted.
+              if (ec == AtErrc::error_result) ec = {};
+              done->complete(ec);
+            });
+}
+
+}  // namespace sim7080

@@ -1,0 +1,124 @@
+// Modem: opening the link, tracing, and the basic and bearer command sequences.
+#include "sim7080/modem.hpp"
+
+#include <fmt/format.h>
+
+#include "api/modem_impl.hpp"
+#include "api/sequence.hpp"
+#include "asio/error.hpp"
+#include "at/command_call.hpp"
+#include "at/response_fields.hpp"
+#include "ftp/command_table.hpp"
+
+namespace sim7080 {
+
+using ftp::CommandId;
+using ftp::command_spec;
+
+Modem::Impl::Impl(asio::any_io_executor ex)
+    : executor_(ex), timer_factory_([ex] { return at::make_steady_deadline_timer(ex); }) {}
+
+Modem::Impl::Impl(transport::ByteStream& stream, std::unique_ptr<at::DeadlineTimer> command_timer,
+                  std::function<std::unique_ptr<at::DeadlineTimer>()> timer_factory)
+    : executor_(stream.get_executor()), timer_factory_(std::move(timer_factory)) {
+  attach(stream, std::move(command_timer));
+}
+
+void Modem::Impl::attach(transport::ByteStream& stream, std::unique_ptr<at::DeadlineTimer> timer) {
+  traced_ = std::make_unique<transport::TracedStream>(stream);
+  channel_ = std::make_shared<at::CommandChannel>(*traced_, std::move(timer));
+  channel_->set_event_hook([t = traced_.get()](std::string_view what) { t->event(what); });
+  ftp_settings.forget_all();
+  channel_->add_link_listener([this](std::error_code) { ftp_settings.forget_all(); });
+  closed_ = false;
+  channel_->start();
+}
+
+std::error_code Modem::Impl::open(const SerialOptions& options) {
+  if (channel_ && !closed_) close();
+  auto port = std::make_unique<transport::SerialPort>(executor_);
+  if (auto ec = port->open(options)) return ec;
+  serial_options_ = options;
+  port_ = std::move(port);
+  attach(*port_, timer_factory_());
+  return {};
+}
+
+void Modem::Impl::close() {
+  if (closed_ || !channel_) return;
+  closed_ = true;
+  channel_->close();
+  if (traced_) traced_->close();
+}
+
+Modem::Modem(const asio::any_io_executor& executor) : impl_(std::make_shared<Impl>(executor)) {}
+
+Modem::Modem(transport::ByteStream& stream, std::unique_ptr<at::DeadlineTimer> command_timer,
+             std::function<std::unique_ptr<at::DeadlineTimer>()> timer_factory)
+    : impl_(std::make_shared<Impl>(stream, std::move(command_timer), std::move(timer_factory))) {}
+
+Modem::~Modem() { impl_->close(); }
+
+asio::any_io_executor Modem::get_executor() const { return impl_->executor(); }
+std::error_code Modem::open(const SerialOptions& options) { return impl_->open(options); }
+void Modem::close() { impl_->close(); }
+bool Modem::is_open() const { return impl_->is_open(); }
+
+void Modem::add_trace_sink(TraceSink& sink) {
+  if (auto* t = impl_->traced()) t->add_sink(sink);
+}
+void Modem::remove_trace_sink(TraceSink& sink) {
+  if (auto* t = impl_->traced()) t->remove_sink(sink);
+}
+void Modem::set_unknown_urc_hook(std::function<void(std::string_view)> hook) {
+  if (impl_->is_open()) impl_->channel().urcs().set_unknown_hook(std::move(hook));
+}
+
+ModemStats Modem::stats() const {
+  if (!impl_->is_open()) return {};
+  const auto& s = impl_->channel().stats();
+  return {s.unknown_urcs, s.stray_finals, s.parse_errors, s.restarts};
+}
+
+void Modem::start_command(std::string line, std::chrono::milliseconds timeout,
+                          detail::Completion<std::vector<std::string>> done, asio::cancellation_slot slot) {
+  auto seq = Sequence::create(*impl_, slot);
+  const auto id = ftp::find_command(line);
+  // Unknown commands still run: their information lines are all collected.
+  at::CommandSpec spec = id ? command_spec(*id) : at::CommandSpec{"AT", timeout, "", {}, std::nullopt, at::GoAhead::none, {}};
+  if (!id) spec.reply_prefix = "+";
+  seq->call(std::move(line), spec, timeout,
+            [seq, done = share(std::move(done))](std::error_code ec, std::vector<std::string> lines) mutable {
+              seq->finish();
+              done->complete(ec, std::move(lines));
+            });
+}
+
+void Modem::start_initialize(detail::Completion<> done, asio::cancellation_slot slot) {
+  auto seq = Sequence::create(*impl_, slot);
+  auto state = std::make_shared<detail::Completion<>>(std::move(done));
+  auto finish = [seq, state](std::error_code ec) {
+    seq->finish();
+    state->complete(ec);
+  };
+  const bool rtscts = impl_->serial_options().rtscts;
+  // AT until OK: an auto-baud module learns the rate from it and sends no RDY (spec §1.7).
+  auto attempt = std::make_shared<std::function<void(int)>>();
+  *attempt = [seq, finish, rtscts, attempt](int tries_left) {
+    seq->call("AT", command_spec(CommandId::at), std::chrono::milliseconds{1000},
+              [seq, finish, rtscts, attempt, tries_left](std::error_code ec, std::vector<std::string>) {
+                if (ec && tries_left > 1 && ec != asio::error::operation_aborted && !seq->cancelled()) {
+                  if (ec == AtErrc::timeout) return (*attempt)(tries_left - 1);
+                  return seq->after(std::chrono::milliseconds{1000}, [attempt, tries_left] { (*attempt)(tries_left - 1); });
+                }
+                *attempt = nullptr;  // break the self-reference
+                if (ec) return finish(ec);
+                std::vector<std::pair<std::string, CommandId>> steps{{"ATE0", CommandId::ate}, {"AT+CMEE=1", CommandId::cmee}};
+                if (rtscts) steps.emplace_back("AT+IFC=2,2", CommandId::ifc);
+                seq->run_steps(std::move(steps), finish);
+              });
+  };
+  (*attempt)(10);
+}
+
+}  // namespace sim7080

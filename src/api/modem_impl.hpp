@@ -1,0 +1,50 @@
+#pragma once
+// Modem::Impl: owns the serial port (or borrows a stream), the tracing decorator and the
+// command channel. Shared by Modem and FtpSession.
+#include <functional>
+#include <memory>
+
+#include "at/command_channel.hpp"
+#include "at/deadline_timer.hpp"
+#include "ftp/config_plan.hpp"
+#include "sim7080/modem.hpp"
+#include "transport/serial_port.hpp"
+#include "transport/traced_stream.hpp"
+
+namespace sim7080 {
+
+class Modem::Impl {
+ public:
+  explicit Impl(asio::any_io_executor ex);
+  Impl(transport::ByteStream& stream, std::unique_ptr<at::DeadlineTimer> command_timer,
+       std::function<std::unique_ptr<at::DeadlineTimer>()> timer_factory);
+
+  std::error_code open(const SerialOptions& options);
+  void close();
+  bool is_open() const { return channel_ != nullptr && !closed_; }
+
+  at::CommandChannel& channel() { return *channel_; }
+  std::unique_ptr<at::DeadlineTimer> make_timer() { return timer_factory_(); }
+  asio::any_io_executor executor() const { return executor_; }
+  transport::TracedStream* traced() { return traced_.get(); }
+  const SerialOptions& serial_options() const { return serial_options_; }
+
+  // One FTP operation at a time on a module (spec §3.0), whichever session asks.
+  bool ftp_busy = false;
+  // The FTP settings the module last acknowledged; they belong to the module, so sessions
+  // share them. Forgotten on any restart (they are NO_SAVE).
+  ftp::ModemFtpSettings ftp_settings;
+
+ private:
+  void attach(transport::ByteStream& stream, std::unique_ptr<at::DeadlineTimer> timer);
+
+  asio::any_io_executor executor_;
+  std::unique_ptr<transport::SerialPort> port_;
+  std::unique_ptr<transport::TracedStream> traced_;
+  std::shared_ptr<at::CommandChannel> channel_;
+  std::function<std::unique_ptr<at::DeadlineTimer>()> timer_factory_;
+  SerialOptions serial_options_;
+  bool closed_ = false;
+};
+
+}  // namespace sim7080
