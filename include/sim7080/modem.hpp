@@ -14,6 +14,7 @@
 #include "asio/any_io_executor.hpp"
 #include "asio/async_result.hpp"
 #include "sim7080/detail/completion.hpp"
+#include "sim7080/error.hpp"
 #include "sim7080/serial_options.hpp"
 #include "sim7080/trace.hpp"
 

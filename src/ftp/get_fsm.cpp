@@ -125,7 +125,8 @@ void ChunkedReadFsm::on_payload(std::span<const std::byte> bytes, Actions& out) 
 }
 
 void ChunkedReadFsm::on_payload_end(Actions& out) {
-  if (state_ != State::reading) return;
+  // An empty read (`2,0`) moved nothing: no progress to report.
+  if (state_ != State::reading || received_ == 0) return;
   emit(out, Action::progress(static_cast<std::size_t>(delivered_)));
 }
 

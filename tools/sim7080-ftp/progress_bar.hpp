@@ -1,0 +1,24 @@
+#pragma once
+// A one-line progress bar on a terminal: bytes, rate and ETA, redrawn at most 10 times a second.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+
+namespace sim7080::cli {
+
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::ostream& out) : out_(out), started_(Clock::now()) {}
+  void update(std::uint64_t done, std::optional<std::uint64_t> total);
+  void finish();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  std::ostream& out_;
+  Clock::time_point started_;
+  Clock::time_point last_{};
+  bool drawn_ = false;
+};
+
+}  // namespace sim7080::cli
