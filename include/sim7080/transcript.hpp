@@ -122,7 +122,7 @@ ParseResult parse_transcript(std::string_view text);
 
 /// Writes `t` as `.at` text: headers first, then one line per entry; payloads escaped with
 /// escape_bytes(), pauses as `~ <n>s` when whole seconds, else `~ <n>ms`. Header values are
-/// written as they are (CR and LF in them, which no parsed value has, become spaces).
+/// written as they are (an LF in one, which no parsed value has, becomes a space).
 /// `parse_transcript(format_transcript(t))` gives back `t` for every `t` that parse produced.
 std::string format_transcript(const Transcript& t);
 

@@ -192,7 +192,9 @@ class Parser {
       return fail(TranscriptErrc::bad_header, line_no,
                   fmt::format("bad header `#!{}`: expected `#! key: value`", quote_line(rest)));
     }
-    t.headers.emplace_back(std::string(key), std::string(trim_right(trim_left(rest.substr(colon + 1)))));
+    std::string_view value = trim_right(trim_left(rest.substr(colon + 1)));
+    while (!value.empty() && (value.back() == '\r' || is_blank(value.back()))) value.remove_suffix(1);
+    t.headers.emplace_back(std::string(key), std::string(value));
     return true;
   }
 
@@ -282,7 +284,7 @@ std::string format_transcript(const Transcript& t) {
     out += ':';
     if (!value.empty()) {
       out += ' ';
-      for (char c : value) out.push_back(c == '\r' || c == '\n' ? ' ' : c);
+      for (char c : value) out.push_back(c == '\n' ? ' ' : c);
     }
     out += '\n';
   }

@@ -234,10 +234,14 @@ void Run::start() {
     case Verb::rmdir: {
       const auto op = cmd.verb == Verb::rm ? FtpSession::SimpleOp::remove
                       : cmd.verb == Verb::mkdir ? FtpSession::SimpleOp::mkdir : FtpSession::SimpleOp::rmdir;
-      return session.async_simple(op, cmd.first, bind([this](std::error_code ec) { finish(ec, JsonObject().add("path", cmd.first)); }));
+      return session.async_simple(op, cmd.first, bind([this](std::error_code ec) {
+        if (!ec) say(fmt::format("{}: {} done", verb_name(cmd.verb), cmd.first));
+        finish(ec, JsonObject().add("path", cmd.first));
+      }));
     }
     case Verb::mv:
       return session.async_rename(cmd.first, cmd.second, bind([this](std::error_code ec) {
+        if (!ec) say(fmt::format("mv: {} -> {} done", cmd.first, cmd.second));
         finish(ec, JsonObject().add("from", cmd.first).add("to", cmd.second));
       }));
     case Verb::state:

@@ -212,7 +212,8 @@ TEST(PlanSession, TimedOutTlsStepMayHaveBeenApplied) {
 
 TEST(PlanSession, InvalidInputsPlanNothing) {
   std::vector<FtpConfig> bad;
-  for (const std::string evil : {"a\"b", "a\rb", "a\nb", "a\x01", "caf\xc3\xa9", std::string("a\0b", 3)}) {
+  const std::string evils[] = {"a\"b", "a\rb", "a\nb", "a\x01", "caf\xc3\xa9", std::string("a\0b", 3)};
+  for (const auto& evil : evils) {
     auto c = app_note_config();
     c.server = evil;
     bad.push_back(c);
