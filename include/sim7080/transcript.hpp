@@ -145,7 +145,7 @@ struct RecorderOptions {
   bool record_pauses = true;
   /// The longest text recognised as one `<` line; longer lines are written as `<<`.
   std::size_t max_line_bytes = 1024;
-  /// `<<` and `>>` lines wrap after this many bytes (and after each LF byte).
+  /// `<<` and `>>` lines wrap after this many bytes, and after an LF that ends some content.
   std::size_t raw_line_bytes = 64;
 };
 

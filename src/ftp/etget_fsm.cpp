@@ -29,20 +29,13 @@ void EtGetFsm::on_start(Actions& out) {
 }
 
 void EtGetFsm::on_command_done(const Event& ev, Actions& out) {
+  if (state_ != State::opening) return;
   if (ev.ec) {
     complete(out, ev.ec);  // ERROR to `=1`: no session, no stream
     return;
   }
-  if (result_seen_) {
-    complete(out, {});
-    return;
-  }
-  // The header (and even the stream) may already have overtaken the OK; then the deadline is
-  // armed already and the state moved on.
-  if (state_ == State::opening) {
-    state_ = State::waiting_header;
-    arm_session_timeout(out);
-  }
+  state_ = State::waiting_header;
+  arm_session_timeout(out);
 }
 
 void EtGetFsm::on_payload(std::span<const std::byte> bytes, Actions& out) {
@@ -64,18 +57,15 @@ void EtGetFsm::on_payload_end(Actions& out) {
 
 void EtGetFsm::on_session_urc(std::uint64_t code, const at::ResponseFields&, Actions& out) {
   if (code == 1) {
-    if (state_ == State::opening || state_ == State::waiting_header) {
+    if (state_ == State::waiting_header) {
       state_ = State::streaming;
       arm_session_timeout(out);
     }
     return;
   }
   // code == 0: the download succeeded (the result becomes operation_aborted after a cancel).
-  if (state_ == State::idle) return;
-  if (in_flight() > 0) {
-    result_seen_ = true;
-    return;
-  }
+  // Also accepted before the ETX or without a stream (an empty file may have none).
+  if (state_ == State::idle || state_ == State::opening) return;
   complete(out, {});
 }
 

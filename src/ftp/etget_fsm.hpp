@@ -45,7 +45,6 @@ class EtGetFsm final : public SessionOpBase {
 
  private:
   State state_ = State::idle;
-  bool result_seen_ = false;  // `1,0` arrived while AT+FTPETGET=1 was still in flight
   std::uint64_t delivered_ = 0;
   std::uint64_t received_ = 0;
 };

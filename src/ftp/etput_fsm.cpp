@@ -35,8 +35,6 @@ void EtPutFsm::on_command_done(const Event& ev, Actions& out) {
     case State::opening:
       if (ev.ec) {
         complete(out, ev.ec);
-      } else if (ready_seen_) {
-        start_stream(out);
       } else {
         state_ = State::waiting_ready;
         arm_session_timeout(out);
@@ -67,8 +65,6 @@ void EtPutFsm::on_session_urc(std::uint64_t code, const at::ResponseFields&, Act
     if (state_ == State::waiting_ready) {
       disarm(out);
       start_stream(out);
-    } else if (state_ == State::opening) {
-      ready_seen_ = true;
     }
     return;
   }
@@ -76,9 +72,9 @@ void EtPutFsm::on_session_urc(std::uint64_t code, const at::ResponseFields&, Act
     case State::waiting_result: complete(out, {}); break;
     case State::streaming: closed_seen_ = true; break;
     // Closed before any data went up: not the upload we asked for.
-    case State::opening:
     case State::waiting_ready: complete(out, make_error_code(AtErrc::protocol_error)); break;
-    case State::idle: break;
+    case State::idle:
+    case State::opening: break;
   }
 }
 

@@ -48,7 +48,6 @@ class EtPutFsm final : public SessionOpBase {
 
   ByteSource& source_;
   std::vector<std::byte> buf_;
-  bool ready_seen_ = false;    // `1,1` overtook the OK of AT+FTPETPUT=1
   bool closed_seen_ = false;   // `1,0` overtook the OK of AT+FTPETPUT=2
   bool source_end_ = false;
   bool stream_ended_ = false;  // we answered a stream_chunk with the empty write

@@ -50,8 +50,6 @@ void ExtGetFsm::on_command_done(const Event& ev, Actions& out) {
     case State::opening:
       if (ev.ec) {
         complete(out, ev.ec);  // no session; the cleanup `=0` still follows
-      } else if (complete_seen_) {
-        read_length(out);
       } else {
         state_ = State::downloading;
         arm_session_timeout(out);
@@ -155,9 +153,9 @@ void ExtGetFsm::on_session_urc(std::uint64_t code, const at::ResponseFields&, Ac
       disarm(out);
       read_length(out);
       break;
-    case State::opening:
-    case State::probing: complete_seen_ = true; break;
+    case State::probing: complete_seen_ = true; break;  // decide when the probe completes
     case State::idle:
+    case State::opening:
     case State::reading_length:
     case State::reading: break;
   }

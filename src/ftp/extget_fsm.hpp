@@ -60,7 +60,7 @@ class ExtGetFsm final : public SessionOpBase {
   void read_next(Actions& out);
 
   State state_ = State::idle;
-  bool complete_seen_ = false;  // `1,0` arrived while a command was in flight
+  bool complete_seen_ = false;  // `1,0` arrived while AT+FTPSTATE was in flight
   bool urc_lost_ = false;       // AT+FTPSTATE said idle without a `1,0` seen
   unsigned probes_ = 0;
   std::optional<std::uint64_t> probe_state_;  // +FTPSTATE: <state> of the probe in flight

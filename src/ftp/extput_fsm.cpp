@@ -83,8 +83,6 @@ void ExtPutFsm::on_command_done(const Event& ev, Actions& out) {
     case State::opening:
       if (ev.ec) {
         complete(out, ev.ec);
-      } else if (result_seen_) {
-        complete(out, {});
       } else {
         state_ = State::uploading;
         arm_session_timeout(out);
@@ -97,11 +95,7 @@ void ExtPutFsm::on_command_done(const Event& ev, Actions& out) {
 
 void ExtPutFsm::on_session_urc(std::uint64_t code, const at::ResponseFields&, Actions& out) {
   if (code != 0) return;  // extended mode reports only `1,0` / `1,<e>` (no `1,1,<max>`)
-  if (state_ == State::uploading) {
-    complete(out, {});
-  } else if (state_ == State::opening) {
-    result_seen_ = true;
-  }
+  if (state_ == State::uploading) complete(out, {});
 }
 
 void ExtPutFsm::on_data_request(const Event& ev, Actions& out) {

@@ -61,7 +61,6 @@ class ExtPutFsm final : public SessionOpBase {
   std::uint64_t pos_ = 0;
   bool go_ahead_seen_ = false;
   bool source_end_ = false;
-  bool result_seen_ = false;  // `1,0` overtook the OK of AT+FTPPUT=1
   std::error_code data_error_{};
   State state_ = State::idle;
 };

@@ -68,10 +68,6 @@ void ChunkedReadFsm::on_command_done(const Event& ev, Actions& out) {
     case State::opening:
       if (ev.ec) {
         complete(out, ev.ec);  // no session was opened: nothing to quit
-      } else if (closed_seen_) {
-        finish_transfer(out);
-      } else if (ready_seen_) {
-        read(out);
       } else {
         state_ = State::waiting_data;
         arm_session_timeout(out);
@@ -94,10 +90,14 @@ void ChunkedReadFsm::on_command_done(const Event& ev, Actions& out) {
         fail(out, ev.ec);  // timeout, CME error, or protocol_error (`2,n` with n > 1460)
       } else if (header_seen_ && received_ != announced_) {
         fail(out, make_error_code(AtErrc::truncated));
-      } else if (announced_ > 0) {
-        read(out);  // more may be buffered: read again at once
+      } else if (announced_ == kReadBytes) {
+        read(out);  // a full read: more is probably buffered, read again at once
       } else {
-        state_ = State::waiting_data;  // `2,0`: nothing now, not the end (§8 Q9)
+        // A short read emptied the module's buffer, `2,0` found it empty (not the end, §8 Q9).
+        // Either way the module speaks next: `1,1` when more data arrives, `1,0` at the end.
+        // Reading again at once would race the `1,0` that follows the last read's OK (the
+        // application note never shows such a read) and earn an ERROR.
+        state_ = State::waiting_data;
         arm_session_timeout(out);
       }
       break;
@@ -133,13 +133,13 @@ void ChunkedReadFsm::on_payload_end(Actions& out) {
 void ChunkedReadFsm::on_session_urc(std::uint64_t code, const at::ResponseFields&, Actions& out) {
   if (code == 1) {
     switch (state_) {
-      case State::opening: ready_seen_ = true; break;
       case State::waiting_data:
         disarm(out);
         read(out);
         break;
       // Level-triggered hint (§8 Q10): a read is outstanding, or we wait for the verdict.
       case State::idle:
+      case State::opening:  // (the base drops URCs before the open's OK)
       case State::reading:
       case State::waiting_outcome: break;
     }
@@ -147,11 +147,11 @@ void ChunkedReadFsm::on_session_urc(std::uint64_t code, const at::ResponseFields
   }
   // code == 0: all data handed over, connection closed.
   switch (state_) {
-    case State::opening:
-    case State::reading: closed_seen_ = true; break;  // decide when the command completes
+    case State::reading: closed_seen_ = true; break;  // decide when the read completes
     case State::waiting_data:
     case State::waiting_outcome: finish_transfer(out); break;
-    case State::idle: break;
+    case State::idle:
+    case State::opening: break;
   }
 }
 

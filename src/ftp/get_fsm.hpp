@@ -60,8 +60,7 @@ class ChunkedReadFsm : public SessionOpBase {
   std::string open_line_;
   std::string read_line_;
   State state_ = State::idle;
-  bool ready_seen_ = false;   // `1,1` arrived while AT+<CMD>=1 was still in flight
-  bool closed_seen_ = false;  // `1,0` arrived while a command was in flight
+  bool closed_seen_ = false;  // `1,0` arrived while a read was in flight
   bool header_seen_ = false;  // this read's `2,n` arrived
   std::uint64_t announced_ = 0;
   std::uint64_t received_ = 0;  // bytes of this read

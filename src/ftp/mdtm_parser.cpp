@@ -5,7 +5,14 @@
 namespace sim7080::ftp {
 namespace {
 
-// Reads `n` decimal digits at `pos`; nullopt when any is not a digit.
+bool all_digits(std::string_view s) noexcept {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return !s.empty();
+}
+
+// Reads `n` (at most 4) decimal digits at `pos`; nullopt when any is not a digit.
 std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) noexcept {
   int v = 0;
   for (std::size_t i = pos; i < pos + n; ++i) {
@@ -23,10 +30,10 @@ std::optional<std::chrono::sys_seconds> parse_mdtm(std::string_view text) noexce
   if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
   if (text.size() < 14) return std::nullopt;
   if (text.size() > 14) {
-    // RFC 3659 time-val: 14DIGIT [ "." 1*DIGIT ]. The fraction is checked, then dropped.
+    // RFC 3659 time-val: 14DIGIT [ "." 1*DIGIT ]. The fraction is checked, then dropped
+    // (never converted: it may be any length).
     const std::string_view frac = text.substr(14);
-    if (frac.size() < 2 || frac.front() != '.') return std::nullopt;
-    if (!digits(frac, 1, frac.size() - 1)) return std::nullopt;
+    if (frac.front() != '.' || !all_digits(frac.substr(1))) return std::nullopt;
   }
   const auto y = digits(text, 0, 4), mo = digits(text, 4, 2), d = digits(text, 6, 2);
   const auto h = digits(text, 8, 2), mi = digits(text, 10, 2), s = digits(text, 12, 2);

@@ -118,9 +118,9 @@ void PutFsm::on_session_urc(std::uint64_t code, const at::ResponseFields& fields
         disarm(out);
         next_chunk(out);
         break;
-      case State::opening:
-      case State::writing: ready_seen_ = true; break;
+      case State::writing: ready_seen_ = true; break;  // proceed at the write's OK
       case State::idle:
+      case State::opening:
       case State::closing:
       case State::waiting_result: break;
     }
@@ -131,10 +131,10 @@ void PutFsm::on_session_urc(std::uint64_t code, const at::ResponseFields& fields
     case State::waiting_result: complete(out, {}); break;
     case State::closing: closed_seen_ = true; break;
     // Closed before we sent `=2,0`: the server's file may lack data we still hold.
-    case State::opening:
     case State::waiting_ready:
     case State::writing: complete(out, make_error_code(AtErrc::protocol_error)); break;
-    case State::idle: break;
+    case State::idle:
+    case State::opening: break;
   }
 }
 

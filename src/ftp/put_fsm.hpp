@@ -59,7 +59,7 @@ class PutFsm final : public SessionOpBase {
   std::size_t consumed_ = 0;   // bytes of buf_ taken by its go-ahead (dropped at its OK)
   bool go_ahead_seen_ = false;
   bool source_end_ = false;
-  bool ready_seen_ = false;   // `1,1` overtook the OK of the command in flight
+  bool ready_seen_ = false;   // `1,1` overtook the OK of AT+FTPPUT=2,<len>
   bool closed_seen_ = false;  // `1,0` overtook the OK of AT+FTPPUT=2,0
   std::error_code data_error_{};
   std::size_t max_ = 0;

@@ -84,8 +84,8 @@ void SessionOpBase::handle_command_done(const Event& ev, Actions& out) {
   --in_flight_;
   if (open_in_flight_) {
     open_in_flight_ = false;
-    // A final URC can only follow the OK; should one have raced ahead, the session is over.
-    if (!ev.ec && !session_ended_) session_open_ = true;
+    // Its OK opens the session (until a final URC); an error means there never was one.
+    if (!ev.ec) session_open_ = true;
   }
   switch (phase_) {
     case Phase::running: on_command_done(ev, out); break;
@@ -113,6 +113,10 @@ void SessionOpBase::handle_command_done(const Event& ev, Actions& out) {
 }
 
 void SessionOpBase::handle_urc(std::string_view line, Actions& out) {
+  // On the wire a session URC always follows the OK of the command that opened the session,
+  // and the channel keeps wire order; one arriving before that OK belongs to an earlier
+  // operation (say, the `1,80` of an abort that gave up waiting) and must not end this one.
+  if (open_in_flight_) return;
   const auto f = parse_own(line);
   if (!f) return;
   const auto mode = f->number(0);

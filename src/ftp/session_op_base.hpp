@@ -21,6 +21,11 @@
 //                  else the failure that started the abort.
 // A session URC `1,<code>` with code >= 2 while running ends the op with
 // make_ftp_error(code) once no command is in flight (the session is closed: no quit).
+// Session URCs that arrive while the opening command is still in flight are dropped: the module
+// sends OK first, so they are left over from an earlier operation (e.g. an abort that gave up).
+// Results: a cancelled op completes with operation_aborted even if its success URC arrives
+// during the abort (a download has stopped delivering by then); once an ending has begun, a
+// later cancel or failure does not change its reason.
 #include <array>
 #include <chrono>
 #include <cstdint>

@@ -61,8 +61,6 @@ void SingleReplyFsm::on_command_done(const Event& ev, Actions& out) {
   if (state_ != State::sending) return;
   if (ev.ec) {
     complete(out, ev.ec);
-  } else if (early_result_) {
-    complete(out, *early_result_);
   } else {
     state_ = State::waiting_result;
     arm_session_timeout(out);
@@ -70,7 +68,7 @@ void SingleReplyFsm::on_command_done(const Event& ev, Actions& out) {
 }
 
 void SingleReplyFsm::on_session_urc(std::uint64_t code, const at::ResponseFields& fields, Actions& out) {
-  if (code != 0 || state_ == State::idle) return;  // `1,1` is not part of these commands
+  if (code != 0 || state_ != State::waiting_result) return;  // `1,1` is not part of these commands
   std::error_code ec;
   if (id_ == CommandId::ftpsize) {
     size_ = fields.number(2);
@@ -78,10 +76,6 @@ void SingleReplyFsm::on_session_urc(std::uint64_t code, const at::ResponseFields
   } else if (id_ == CommandId::ftpmdtm) {
     timestamp_ = std::string(fields.text(2));
     if (timestamp_.empty()) ec = make_error_code(AtErrc::protocol_error);
-  }
-  if (in_flight() > 0) {
-    early_result_ = ec;
-    return;
   }
   complete(out, ec);
 }

@@ -48,7 +48,6 @@ class SingleReplyFsm final : public SessionOpBase {
   CommandId id_;
   std::string line_;
   State state_ = State::idle;
-  std::optional<std::error_code> early_result_;  // the URC overtook the OK
   std::optional<std::uint64_t> size_;
   std::string timestamp_;
 };

@@ -67,12 +67,14 @@ struct TranscriptRecorder::Impl {
     out.write(line.data(), static_cast<std::streamsize>(line.size()));
   }
 
-  // Writes raw bytes as `mark` lines, wrapping after each LF and every raw_line_bytes bytes.
-  // `line` is the partial line carried between calls (rx_raw), or a local for TX.
+  // Writes raw bytes as `mark` lines, wrapping every raw_line_bytes bytes and after an LF that
+  // ends some content (a line that is only CR LF so far goes on, so `\r\n` + text stays one
+  // line). `line` is the partial line carried between calls (rx_raw), or a local for TX.
   void append_raw(std::string& line, std::string_view mark, std::string_view bytes) {
     for (char c : bytes) {
       line.push_back(c);
-      if (c == '\n' || line.size() >= options.raw_line_bytes) end_raw(line, mark);
+      const bool ends_content = c == '\n' && line != "\n" && line != "\r\n";
+      if (ends_content || line.size() >= options.raw_line_bytes) end_raw(line, mark);
     }
   }
   void end_raw(std::string& line, std::string_view mark) {

@@ -289,3 +289,18 @@ std::string ReplayStream::leftover() const {
 }
 
 }  // namespace sim7080::test
+
+namespace sim7080::transcript {
+
+void PrintTo(const Entry& e, std::ostream* os) {
+  Transcript t;
+  t.entries.push_back(e);
+  std::string line = format_transcript(t);
+  if (!line.empty() && line.back() == '\n') line.pop_back();
+  *os << '`' << line << '`';
+  if (e.line != 0) *os << " (line " << e.line << ')';
+}
+
+void PrintTo(const Transcript& t, std::ostream* os) { *os << "\n" << format_transcript(t); }
+
+}  // namespace sim7080::transcript

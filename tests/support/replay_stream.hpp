@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <span>
 #include <string>
@@ -133,3 +134,9 @@ class ReplayStream final : public transport::ByteStream {
 };
 
 }  // namespace sim7080::test
+
+namespace sim7080::transcript {
+/// GoogleTest printers: an entry as its `.at` line (`<< 0123\r\n`), a transcript as its text.
+void PrintTo(const Entry& e, std::ostream* os);
+void PrintTo(const Transcript& t, std::ostream* os);
+}  // namespace sim7080::transcript

@@ -45,7 +45,9 @@ TEST(CommandTable, FindCommandWithArgumentsAndForms) {
     if (name.back() == '?' || row.id == CommandId::at) continue;
     EXPECT_EQ(find_command(name + "=1"), row.id) << name;
     EXPECT_EQ(find_command(name + "=?"), row.id) << name;
-    if (row.id != CommandId::ftpextget) EXPECT_EQ(find_command(name + "?"), row.id) << name;
+    if (row.id != CommandId::ftpextget) {
+      EXPECT_EQ(find_command(name + "?"), row.id) << name;
+    }
   }
 }
 

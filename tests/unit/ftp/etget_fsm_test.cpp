@@ -41,15 +41,17 @@ TEST(EtGetFsm, AppNote515StreamThenFinalUrc) {
   EXPECT_EQ(fsm.bytes_delivered(), 5004u);
 }
 
-TEST(EtGetFsm, HeaderAndResultOvertakingTheOk) {
+TEST(EtGetFsm, StaleUrcsBeforeTheOkAndAnEmptyFile) {
   EtGetFsm fsm;
   FsmDriver d(fsm);
   EXPECT_EQ(d.start(), kStart);
+  EXPECT_EQ(d.urc("+FTPETGET: 1,0"), Lines{});  // an earlier operation's
+  EXPECT_EQ(d.urc("+FTPETGET: 1,79"), Lines{});
+  EXPECT_EQ(d.ok(), Lines{kArm75});
   EXPECT_EQ(d.urc("+FTPETGET: 1,1"), Lines{kArm75});
-  EXPECT_EQ(d.payload("abc"), (Lines{"deliver 3", "progress 3", kArm75}));
-  EXPECT_EQ(d.payload_end(), Lines{kArm75});
-  EXPECT_EQ(d.urc("+FTPETGET: 1,0"), Lines{});  // =1 still in flight
-  EXPECT_EQ(d.ok(), (Lines{"disarm", done()}));
+  EXPECT_EQ(d.payload_end(), Lines{kArm75});  // an empty stream: just the ETX
+  EXPECT_EQ(d.urc("+FTPETGET: 1,0"), (Lines{"disarm", done()}));
+  EXPECT_EQ(fsm.bytes_delivered(), 0u);
 }
 
 TEST(EtGetFsm, FailureBeforeOrAfterTheStream) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace sim7080::ftp {
 namespace {
 
@@ -23,6 +25,9 @@ TEST(ParseMdtm, FractionIsDropped) {
   EXPECT_EQ(parse_mdtm("20140409060951.123"), utc(2014, 4, 9, 6, 9, 51));
   EXPECT_EQ(parse_mdtm("20140409060951.9"), utc(2014, 4, 9, 6, 9, 51));
   EXPECT_EQ(parse_mdtm("20140409060951.999999999999"), utc(2014, 4, 9, 6, 9, 51));
+  // Any length: the fraction is checked, never converted (a fuzzer found the overflow).
+  EXPECT_EQ(parse_mdtm("20140409060951." + std::string(100, '9')), utc(2014, 4, 9, 6, 9, 51));
+  EXPECT_EQ(parse_mdtm("20140409060951.0140409060951.123212329512"), std::nullopt);
 }
 
 TEST(ParseMdtm, QuotesAreAccepted) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sim7080/transcript.hpp"
+#include "support/replay_stream.hpp"  // GoogleTest printers for Entry and Transcript
 
 namespace tr = sim7080::transcript;
 using namespace std::chrono_literals;
@@ -54,7 +55,7 @@ TEST(TranscriptParser, EveryMarker) {
 TEST(TranscriptParser, Escapes) {
   const auto t = parse_ok("<< a\\r\\n\\t\\\\b\\x00\\xFF\\x7f\\x20c\n>> #not a comment \\x20\n");
   ASSERT_EQ(t.entries.size(), 2u);
-  EXPECT_EQ(t.entries[0].bytes, std::string("a\r\n\t\\b\0\xff\x7f c", 12));
+  EXPECT_EQ(t.entries[0].bytes, std::string("a\r\n\t\\b\0\xff\x7f c", 11));
   EXPECT_EQ(t.entries[1].bytes, "#not a comment  ");
 }
 
