@@ -75,6 +75,7 @@ struct Transcript {
   /// The value of the first header named `key` (exact, case-sensitive match), if any.
   std::optional<std::string> header(std::string_view key) const;
 
+  /// Equal headers (in order) and equal entries (line numbers aside).
   friend bool operator==(const Transcript&, const Transcript&) = default;
 };
 
@@ -107,10 +108,13 @@ struct ParseResult {
 
   /// True when parsing succeeded.
   bool ok() const noexcept { return transcript.has_value(); }
+  /// Same as ok().
   explicit operator bool() const noexcept { return ok(); }
   /// The transcript; only on success.
   const Transcript& operator*() const& { return *transcript; }
+  /// The transcript, moved out (`auto t = *parse_transcript(text);`); only on success.
   Transcript&& operator*() && { return std::move(*transcript); }
+  /// Member access to the transcript; only on success.
   const Transcript* operator->() const { return &*transcript; }
 };
 

@@ -93,8 +93,8 @@ void CommandChannel::on_read(std::error_code ec, std::size_t n) {
     if (ec == asio::error::operation_aborted) return;
     note("serial port failed");
     timer_->disarm();
-    fail_all(ec);
     for (auto& [id, handler] : std::vector(link_listeners_)) handler(ec);
+    fail_all(ec);
     return;
   }
   if (!closed_) read_more();
@@ -162,7 +162,8 @@ void CommandChannel::send_next() {
 void CommandChannel::complete_current(std::error_code ec) {
   Request* r = current_;
   if (!r) return;
-  if (!ec && current_error_) ec = current_error_;
+  // A protocol violation seen earlier explains the final result better than the result itself.
+  if (current_error_ && ec != AtErrc::timeout) ec = current_error_;
   if (current_aborted_) ec = asio::error::operation_aborted;
   current_ = nullptr;
   data_phase_ = DataPhase::none;
@@ -359,9 +360,11 @@ void CommandChannel::on_line(std::string_view line) {
     tokenizer_.reset();
     stream_observer_ = nullptr;
     timer_->disarm();
+    // Operations hear of the restart before their commands fail, so none of them reacts to
+    // the failed command by talking to a module that has just rebooted (no AT+FTPQUIT).
+    for (auto& [id, handler] : std::vector(link_listeners_)) handler(ec);
     fail_all(ec);
     router_.dispatch(line);
-    for (auto& [id, handler] : std::vector(link_listeners_)) handler(ec);
     return;
   }
   if (has_prefix(line, "+CPIN")) cfun_in_progress_ = false;  // the SIM state settles the CFUN change

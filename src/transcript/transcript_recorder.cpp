@@ -176,7 +176,9 @@ TranscriptRecorder::~TranscriptRecorder() {
 
 void TranscriptRecorder::on_tx(std::span<const std::byte> bytes, std::chrono::steady_clock::time_point when) {
   impl_->mark_time(when);
-  impl_->flush_rx();  // modem bytes that arrived before this write are written before it
+  // Modem bytes that arrived before this write are written before it. (Up to 6 bytes the RX
+  // redactor may hold as a possible `+FTPPW` start stay held: they follow the write.)
+  impl_->flush_rx();
   impl_->write_tx(impl_->tx_redactor.feed(bytes));
 }
 

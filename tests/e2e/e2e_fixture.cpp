@@ -225,6 +225,12 @@ std::string make_content(Content c, std::size_t n, std::uint64_t seed) {
 OutputCapture::~OutputCapture() { join(); }
 
 void OutputCapture::start(int fd) {
+  join();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    text_.clear();
+    eof_ = false;
+  }
   thread_ = std::thread([this, fd] {
     char buf[4096];
     while (true) {
@@ -443,11 +449,20 @@ Env::~Env() { stop(); }
 
 ::testing::AssertionResult Env::open_modem() {
   modem = std::make_unique<sim7080::Modem>(io.get_executor());
-  if (auto ec = modem->open(sim7080::SerialOptions{emu.pty()}))
-    return ::testing::AssertionFailure() << "Modem::open(" << emu.pty() << "): " << ec.message();
+  if (auto ec = modem->open(sim7080::SerialOptions{emu.pty()})) {
+    const int fd = ::open(emu.pty().c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    return ::testing::AssertionFailure() << "Modem::open(" << emu.pty() << "): " << ec.message()
+                                         << " (a plain open(2) now: " << (fd >= 0 ? "works" : std::strerror(err)) << ")";
+  }
   // After open(): a sink added before open() is silently dropped (library bug, see the
   // DISABLED_ test in fixture_test.cpp).
   modem->add_trace_sink(wire);
+  if (std::getenv("E2E_TRACE")) {  // debugging aid: the whole conversation on stderr
+    if (!stderr_trace_) stderr_trace_ = sim7080::make_text_trace(std::cerr);
+    modem->add_trace_sink(*stderr_trace_);
+  }
   session = std::make_unique<sim7080::FtpSession>(*modem, ftp_config());
   return ::testing::AssertionSuccess();
 }

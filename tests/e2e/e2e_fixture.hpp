@@ -258,6 +258,7 @@ class Env {
   void drive(const std::function<bool()>& done, Ms limit, asio::cancellation_signal& signal);
   fs::path root_;
   asio::cancellation_signal* current_signal_ = nullptr;
+  std::unique_ptr<sim7080::TraceSink> stderr_trace_;  // E2E_TRACE=1
   int emu_generation_ = 0;
 };
 

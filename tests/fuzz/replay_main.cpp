@@ -70,9 +70,10 @@ int main(int argc, char** argv) {
       continue;
     }
     const std::vector<char> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    // Copy into an exactly-sized heap block, so ASan catches a read one past the input.
-    std::vector<std::uint8_t> input(bytes.begin(), bytes.end());
-    input.shrink_to_fit();
+    // An exactly-sized heap block, so ASan catches a read one past the input.
+    const std::vector<std::uint8_t> input(bytes.begin(), bytes.end());
+    // Named before it runs, so the input behind an abort is the last one listed.
+    std::fprintf(stderr, "replay: %s (%zu bytes)\n", file.string().c_str(), input.size());
     LLVMFuzzerTestOneInput(input.data(), input.size());
     ++ran;
   }

@@ -215,6 +215,10 @@ void compare(const std::vector<std::string>& whole, const std::vector<std::strin
 
 }  // namespace
 
+// The fuzz preset builds with -fsanitize=undefined but lets UBSan recover; a finding must stop
+// the run (and become a crash input) instead of scrolling by.
+extern "C" const char* __ubsan_default_options() { return "halt_on_error=1:print_stacktrace=1"; }
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const Setup setup = setup_from(data[0]);

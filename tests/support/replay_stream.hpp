@@ -39,10 +39,11 @@ struct Chunking {
 /// Whether a host write may run ahead of modem entries (or pauses) that precede it in the
 /// transcript but have not been delivered yet.
 enum class HostOrder {
-  /// No: a host line may be written only once every line before it is consumed. Catches a
-  /// driver that writes before it saw what it waits for (e.g. a read before `+FTPGET: 1,1`).
-  /// Right for canonical transcripts, where the last modem line before a host line is what
-  /// triggers it.
+  /// No: a host line may be written only once every line before it is consumed (modem bytes
+  /// delivered, except trailing CR/LF bytes, since a driver may act on a line at its CR; pauses
+  /// elapsed). Catches a driver that writes before it saw what it waits for (e.g. a read before
+  /// `+FTPGET: 1,1`). Right for canonical transcripts, where the last modem line before a host
+  /// line is what triggers it.
   strict,
   /// Yes: host bytes need only match in order (the literal replay rule). For recorded field
   /// transcripts where an unrelated URC sits just before a host line: replayed byte by byte,
@@ -95,6 +96,7 @@ class ReplayStream final : public transport::ByteStream {
   enum class PwPhase { prefix, secret, close };
 
   bool is_password_entry(std::size_t i) const;
+  bool delivered_before(std::size_t idx) const;
   void skip_host();
   void skip_other();
   bool match(char c);

@@ -68,6 +68,17 @@ FtpConfig config_from(const transcript::Transcript& t) {
     if (auto v = value("AT+FTPUN=")) c.user = *v;
     if (auto v = value("AT+FTPMODE=")) c.passive = *v == "1";
     if (auto v = value("AT+FTPTYPE=")) c.binary = *v == "I";
+    if (auto v = value("AT+FTPSSL=")) {
+      // <type>,<ctx>,"<ca>","<cert>"
+      const std::string reply = "+FTPSSL: " + *v;  // parse_response returns views into it
+      const auto f = at::parse_response(reply);
+      if (f && f->count == 4) {
+        c.tls = static_cast<TlsMode>(f->number(0).value_or(0));
+        c.ssl_context = static_cast<int>(f->number(1).value_or(0));
+        c.ca_file = std::string(f->text(2));
+        c.cert_file = std::string(f->text(3));
+      }
+    }
   }
   return c;
 }

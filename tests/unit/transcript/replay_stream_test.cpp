@@ -343,6 +343,24 @@ TEST(ReplayStream, StrictOrderCatchesAnEarlyWrite) {
   }
 }
 
+// A driver's tokenizer may end a line at its CR: writing before the LF arrives is in order.
+TEST(ReplayStream, StrictOrderAllowsActingOnALineAtItsCr) {
+  asio::io_context io;
+  VirtualClock clock(io.get_executor());
+  ReplayStream s(parse("> AT\n< OK\n<\n> AT+FTPSTATE\n< OK\n"), io.get_executor(), clock, Chunking::bytewise());
+  Reader r(s);
+  Writer w;
+  r.on_data = [&] {
+    if (r.got == "\r\nOK\r") w.write(s, "AT+FTPSTATE\r");  // `\n` and the bare `<` still pending
+  };
+  r.start();
+  w.write(s, "AT\r");
+  io.run();
+  EXPECT_FALSE(s.failed()) << s.failure();
+  EXPECT_EQ(r.got, "\r\nOK\r\n\r\n\r\n\r\nOK\r\n");
+  EXPECT_TRUE(s.fully_consumed()) << s.leftover();
+}
+
 TEST(ReplayStream, CancelAbortsThePendingRead) {
   asio::io_context io;
   VirtualClock clock(io.get_executor());
