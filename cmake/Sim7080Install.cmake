@@ -20,5 +20,9 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/sim7080-config-version.cm
 install(FILES ${PROJECT_BINARY_DIR}/sim7080-config.cmake ${PROJECT_BINARY_DIR}/sim7080-config-version.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sim7080)
 
+# The .pc file finds its prefix from its own place, so the installed tree can be moved
+# (a staging root, a .deb) and pkg-config still points into it.
+file(RELATIVE_PATH SIM7080_PC_TO_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
+string(REGEX REPLACE "/$" "" SIM7080_PC_TO_PREFIX "${SIM7080_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/sim7080.pc.in ${PROJECT_BINARY_DIR}/sim7080.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/sim7080.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

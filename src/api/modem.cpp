@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "api/modem_impl.hpp"
 #include "api/sequence.hpp"
 #include "asio/error.hpp"
@@ -26,9 +28,11 @@ Modem::Impl::Impl(transport::ByteStream& stream, std::unique_ptr<at::DeadlineTim
 
 void Modem::Impl::attach(transport::ByteStream& stream, std::unique_ptr<at::DeadlineTimer> timer) {
   traced_ = std::make_unique<transport::TracedStream>(stream);
+  for (auto* sink : sinks_) traced_->add_sink(*sink);
   channel_ = std::make_shared<at::CommandChannel>(*traced_, std::move(timer));
   channel_->set_event_hook([t = traced_.get()](std::string_view what) { t->event(what); });
   ftp_settings.forget_all();
+  if (unknown_urc_hook) channel_->urcs().set_unknown_hook(unknown_urc_hook);
   channel_->add_link_listener([this](std::error_code) { ftp_settings.forget_all(); });
   closed_ = false;
   channel_->start();
@@ -64,13 +68,19 @@ std::error_code Modem::open(const SerialOptions& options) { return impl_->open(o
 void Modem::close() { impl_->close(); }
 bool Modem::is_open() const { return impl_->is_open(); }
 
-void Modem::add_trace_sink(TraceSink& sink) {
-  if (auto* t = impl_->traced()) t->add_sink(sink);
+void Modem::Impl::add_trace_sink(TraceSink& sink) {
+  if (std::find(sinks_.begin(), sinks_.end(), &sink) != sinks_.end()) return;
+  sinks_.push_back(&sink);
+  if (traced_) traced_->add_sink(sink);
 }
-void Modem::remove_trace_sink(TraceSink& sink) {
-  if (auto* t = impl_->traced()) t->remove_sink(sink);
+void Modem::Impl::remove_trace_sink(TraceSink& sink) {
+  std::erase(sinks_, &sink);
+  if (traced_) traced_->remove_sink(sink);
 }
+void Modem::add_trace_sink(TraceSink& sink) { impl_->add_trace_sink(sink); }
+void Modem::remove_trace_sink(TraceSink& sink) { impl_->remove_trace_sink(sink); }
 void Modem::set_unknown_urc_hook(std::function<void(std::string_view)> hook) {
+  impl_->unknown_urc_hook = hook;
   if (impl_->is_open()) impl_->channel().urcs().set_unknown_hook(std::move(hook));
 }
 

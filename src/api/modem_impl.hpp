@@ -27,6 +27,9 @@ class Modem::Impl {
   std::unique_ptr<at::DeadlineTimer> make_timer() { return timer_factory_(); }
   asio::any_io_executor executor() const { return executor_; }
   transport::TracedStream* traced() { return traced_.get(); }
+  // Sinks stay registered across open() and close(): one added before open() sees everything.
+  void add_trace_sink(TraceSink& sink);
+  void remove_trace_sink(TraceSink& sink);
   const SerialOptions& serial_options() const { return serial_options_; }
 
   // One FTP operation at a time on a module (spec §3.0), whichever session asks.
@@ -44,6 +47,11 @@ class Modem::Impl {
   std::shared_ptr<at::CommandChannel> channel_;
   std::function<std::unique_ptr<at::DeadlineTimer>()> timer_factory_;
   SerialOptions serial_options_;
+  std::vector<TraceSink*> sinks_;
+
+ public:
+  // Kept across open(), like the sinks.
+  std::function<void(std::string_view)> unknown_urc_hook;
   bool closed_ = false;
 };
 

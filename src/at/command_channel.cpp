@@ -212,6 +212,7 @@ void CommandChannel::on_event(const Event& ev) {
     case EventKind::final_error:
     case EventKind::cme_error:
     case EventKind::cms_error: {
+      booting_ = false;  // the module answers: whatever boot URCs come now are a new boot
       if (!current_) {
         ++stats_.stray_finals;
         note("final result with no command in flight");
@@ -334,11 +335,14 @@ void CommandChannel::next_stream_chunk() {
 }
 
 std::error_code CommandChannel::restart_signal(std::string_view line) const {
-  if (line == "RDY" || line == "SMS Ready") return make_error_code(AtErrc::modem_restarted);
   if (line == "NORMAL POWER DOWN" || line == "UNDER-VOLTAGE POWER DOWN" ||
       line == "OVER-VOLTAGE POWER DOWN" || line == "PSM POWER DOWN") {
     return make_error_code(AtErrc::modem_powered_down);
   }
+  // One reboot prints RDY, +CFUN: 1, +CPIN: READY and SMS Ready: the first one counts, the
+  // others must not fail the commands a client sends in reaction to it.
+  if (booting_) return {};
+  if (line == "RDY" || line == "SMS Ready") return make_error_code(AtErrc::modem_restarted);
   if (!cfun_in_progress_) {
     const auto f = parse_response(line);
     if (f && f->prefix == "+CFUN" && f->count == 1 && f->fields[0] == "1") return make_error_code(AtErrc::modem_restarted);
@@ -356,6 +360,7 @@ void CommandChannel::on_line(std::string_view line) {
   if (try_go_ahead(line)) return;
   if (const auto ec = restart_signal(line)) {
     ++stats_.restarts;
+    booting_ = ec == AtErrc::modem_restarted;
     note(ec == AtErrc::modem_restarted ? "modem restarted" : "modem powered down");
     tokenizer_.reset();
     stream_observer_ = nullptr;

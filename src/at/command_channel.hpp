@@ -169,6 +169,8 @@ class CommandChannel : public std::enable_shared_from_this<CommandChannel> {
   StreamObserver* stream_observer_ = nullptr;
   bool stream_owner_is_request_ = false;
   bool cfun_in_progress_ = false;    // +CPIN/+CFUN URCs after AT+CFUN are not restarts
+  bool booting_ = false;             // after a restart signal, until the module answers a command:
+                                     // the rest of the boot URCs belong to the same restart
   bool reading_ = false;
   bool closed_ = false;
 

@@ -81,12 +81,10 @@ TEST_F(KnownBug, DISABLED_OneRebootCountsOneRestart) {
   const auto before = env.modem->stats().restarts;
   EXPECT_EQ(transfer({true, GetMethod::get, PutMethod::put, Content::random, 40000}, "/r.bin"),
             sim7080::make_error_code(AtErrc::modem_restarted));
+  // All four boot URCs in.
+  ASSERT_TRUE(env.run_until([&] { return env.wire.rx.find("SMS Ready\r\n") != std::string::npos; }, 5s));
   EXPECT_EQ(env.modem->stats().restarts, before + 1);
   EXPECT_EQ(std::count(env.wire.events.begin(), env.wire.events.end(), "modem restarted"), 1);
-  write_file("/tmp/ob-rx.txt", env.wire.rx.substr(env.wire.rx.size() > 3000 ? env.wire.rx.size() - 3000 : 0));
-  std::string ev; for (auto& e : env.wire.events) ev += e + "\n";
-  write_file("/tmp/ob-ev.txt", ev);
-  write_file("/tmp/ob-tx.txt", env.wire.tx);
 }
 
 // BUG 2, consequence: with the boot URCs arriving in separate reads (--fragment), an operation
@@ -113,19 +111,23 @@ TEST_F(KnownBug, DISABLED_InitializeFromTheRestartHandlerSucceeds) {
   EXPECT_FALSE(init_ec) << "initialize started after the restart failed: " << init_ec.message();
 }
 
-// BUG 3 (src/ftp/op_runner.cpp OpRunner::finish + src/at/command_channel.cpp fail_all/cancel):
-// a restart during EXTGET fails the AT+FTPEXTGET=3 already on the wire, then the FSM's cleanup
-// AT+FTPEXTGET=0 is written and cancelled. The rebooted module answers both (ERROR, OK); the
-// channel has forgotten them, so every following command gets its predecessor's final result
-// (AT gets EXTGET=0's OK, ..., AT+CPIN? gets AT+CMEE=1's OK) and async_bearer_up fails with
-// protocol_error; the trailing "+CPIN: READY" is then taken for yet another restart.
+// BUG 3 (src/ftp/op_runner.cpp OpRunner::finish, src/ftp/session_op_base.cpp, src/at/
+// command_channel.cpp fail_all): a restart during EXTGET fails the AT+FTPEXTGET=3 already on the
+// wire; the FSM then (depending on which of command_done / link_lost it sees first) writes the
+// cleanup AT+FTPEXTGET=0, and the runner finishes. The rebooted module answers both (ERROR,
+// OK); answers the channel no longer expects shift every later reply by one: AT gets
+// EXTGET=0's OK, ..., AT+CPIN? gets AT+CMEE=1's OK, async_bearer_up fails with protocol_error,
+// and the trailing `+CPIN: READY` is taken for one more restart. Racy: seen in the first full
+// runs of the suite, not reproducible in isolation; this test tries a few rounds.
 TEST_F(KnownBug, DISABLED_ExtgetRestartLeavesChannelInSync) {
-  EnvOptions o;
-  o.emu_args = {"--restart-after-bytes", "3000"};
-  ASSERT_TRUE(start(o));
-  const Transfer t{true, GetMethod::extget, PutMethod::put, Content::random, 40000};
-  EXPECT_EQ(transfer(t, "/x.bin"), sim7080::make_error_code(AtErrc::modem_restarted));
-  expect_recovery(t);  // no draining of the late answers
+  ASSERT_TRUE(start());
+  for (int round = 0; round < 5 && !HasFailure(); ++round) {
+    SCOPED_TRACE(round);
+    ASSERT_TRUE(env.restart_emulator({"--restart-after-bytes", "3000"}));
+    const Transfer t{true, GetMethod::extget, PutMethod::put, Content::random, 40000};
+    EXPECT_EQ(transfer(t, "/x.bin"), sim7080::make_error_code(AtErrc::modem_restarted));
+    expect_recovery(t);  // no draining of the late answers
+  }
 }
 
 // BUG 3, EXTPUT flavour: the AT+FTPEXTPUT=2,<pos>,<len>,<timeout> written just before the boot
