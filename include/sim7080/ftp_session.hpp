@@ -90,6 +90,27 @@ class FtpSession {
         token, std::move(remote_path), std::move(options));
   }
 
+  /// Has the module download `remote_path` into its own file system (AT+FTPEXTGET=2, up to
+  /// 5 800 000 bytes); nothing crosses the serial line. Status and size come from
+  /// AT+FTPTOFSST.
+  ///
+  /// Handler signature: `void(std::error_code, std::uint64_t file_size)`.
+  /// Completion condition: `+FTPEXTGETFILE: 1,0` and AT+FTPTOFSST reporting success, or an
+  /// error.
+  /// Error codes: the common ones; AtErrc::error_result when the target file already exists
+  /// (delete it with AT+CFSDFILE first); FtpErrc codes from the URC or from AT+FTPTOFSST.
+  /// Per-Operation Cancellation: terminal, as described above (AT+FTPQUIT).
+  template <class Token>
+  auto async_get_to_module(std::string remote_path, ModuleFile target, Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code, std::uint64_t)>(
+        [this](auto handler, std::string path, ModuleFile file) {
+          auto slot = asio::get_associated_cancellation_slot(handler);
+          start_get_to_module(std::move(path), std::move(file),
+                              detail::Completion<std::uint64_t>(std::move(handler), get_executor()), slot);
+        },
+        token, std::move(remote_path), std::move(target));
+  }
+
   /// Uploads `source` to `remote_path`.
   ///
   /// Handler signature: `void(std::error_code, TransferResult)`.
@@ -237,6 +258,7 @@ class FtpSession {
 
  private:
   void start_get(std::string path, DownloadSink& sink, GetOptions opts, detail::Completion<TransferResult> done, asio::cancellation_slot slot);
+  void start_get_to_module(std::string path, ModuleFile file, detail::Completion<std::uint64_t> done, asio::cancellation_slot slot);
   void start_put(UploadSource& source, std::string path, PutOptions opts, detail::Completion<TransferResult> done, asio::cancellation_slot slot);
   void start_list(std::string path, detail::Completion<std::vector<ListEntry>> done, asio::cancellation_slot slot);
   void start_size(std::string path, detail::Completion<std::uint64_t> done, asio::cancellation_slot slot);

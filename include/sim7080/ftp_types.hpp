@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sim7080 {
 
@@ -74,6 +75,17 @@ struct ListEntry {
   std::optional<std::uint64_t> size_bytes;                ///< when the listing shows it
   std::optional<std::chrono::sys_seconds> modified;       ///< when the listing shows a full date (UTC assumed)
   std::string raw;                                        ///< the listing line, without CR LF
+};
+
+/// A file in the module's own file system (the target of AT+FTPEXTGET=2).
+struct ModuleFile {
+  /// The module's directories, by their AT index.
+  enum class Directory { custapp = 0, fota = 1, datatx = 2, customer = 3 };
+  Directory directory = Directory::customer;
+  std::string name;  ///< at most 50 characters, no '/'
+
+  /// Parses "/customer/name.txt" (also custapp, fota, datatx); nullopt if it is not one.
+  static std::optional<ModuleFile> parse(std::string_view path);
 };
 
 /// The module's FTP state (AT+FTPSTATE).

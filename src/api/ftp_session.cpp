@@ -7,10 +7,12 @@
 #include "api/sequence.hpp"
 #include "asio/error.hpp"
 #include "asio/post.hpp"
+#include "at/quote.hpp"
 #include "ftp/byte_source.hpp"
 #include "ftp/config_plan.hpp"
 #include "ftp/etget_fsm.hpp"
 #include "ftp/etput_fsm.hpp"
+#include "ftp/extget_file_fsm.hpp"
 #include "ftp/extget_fsm.hpp"
 #include "ftp/extput_fsm.hpp"
 #include "ftp/get_fsm.hpp"
@@ -146,6 +148,38 @@ void FtpSession::start_get(std::string path, DownloadSink& sink, GetOptions opts
                if (!result) result = sink.commit();
                if (result) sink.abandon();
                done->complete(result, TransferResult{st->bytes, Clock::now() - st->started});
+             });
+}
+
+std::optional<ModuleFile> ModuleFile::parse(std::string_view path) {
+  static constexpr std::string_view kDirs[] = {"custapp", "fota", "datatx", "customer"};
+  if (path.empty() || path.front() != '/') return std::nullopt;
+  path.remove_prefix(1);
+  const auto slash = path.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (path.substr(0, slash) == kDirs[i]) return ModuleFile{static_cast<ModuleFile::Directory>(i), std::string(path.substr(slash + 1))};
+  }
+  return std::nullopt;
+}
+
+void FtpSession::start_get_to_module(std::string path, ModuleFile file, detail::Completion<std::uint64_t> done,
+                                     asio::cancellation_slot slot) {
+  Steps steps;
+  ftp::RemotePath target;
+  std::error_code ec = ftp::split_remote_path(path, target);
+  std::string quoted;
+  if (!ec && (file.name.empty() || file.name.find('/') != std::string::npos)) ec = make_error_code(AtErrc::invalid_argument);
+  if (!ec) ec = at::quote_argument(file.name, 50, quoted);  // the module's limit (spec §3.23)
+  if (!ec) ec = impl_->plan(steps);
+  if (!ec) ec = ftp::plan_rest(0, false, impl_->cache(), steps);
+  if (!ec) ec = ftp::plan_get_target(target.directory, target.name, impl_->cache(), steps);
+  auto fsm = std::make_unique<ftp::ExtGetFileFsm>(static_cast<int>(file.directory), file.name,
+                                                  impl_->config().session_timeout);
+  impl_->run(ec, std::move(steps), std::move(fsm), nullptr, nullptr, slot,
+             [done = share(std::move(done))](std::error_code result, ftp::Fsm& f) mutable {
+               const auto size = result ? 0 : static_cast<ftp::ExtGetFileFsm&>(f).file_size().value_or(0);
+               done->complete(result, size);
              });
 }
 

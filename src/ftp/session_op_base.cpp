@@ -31,7 +31,11 @@ const char* to_string(SessionOpBase::Phase p) noexcept {
 
 SessionOpBase::SessionOpBase(std::string_view fsm_name, CommandId op,
                              std::chrono::milliseconds session_timeout) noexcept
-    : name_(fsm_name), op_(op), prefixes_{command_row(op).session_urc}, session_timeout_(session_timeout) {}
+    : name_(fsm_name), op_(op), prefixes_{command_row(op).session_urc, {}}, session_timeout_(session_timeout) {}
+
+SessionOpBase::SessionOpBase(std::string_view fsm_name, CommandId op, std::string_view also_prefix,
+                             std::chrono::milliseconds session_timeout) noexcept
+    : name_(fsm_name), op_(op), prefixes_{command_row(op).session_urc, also_prefix}, session_timeout_(session_timeout) {}
 
 std::error_code SessionOpBase::aborted_error() noexcept { return asio::error::operation_aborted; }
 
@@ -250,7 +254,9 @@ void SessionOpBase::emit_done(Actions& out, std::error_code ec) {
 }
 
 std::optional<at::ResponseFields> SessionOpBase::parse_own(std::string_view line) const noexcept {
-  if (!at::has_prefix(line, session_prefix())) return std::nullopt;
+  if (!at::has_prefix(line, prefixes_[0]) && (prefixes_[1].empty() || !at::has_prefix(line, prefixes_[1]))) {
+    return std::nullopt;
+  }
   return at::parse_response(line);
 }
 

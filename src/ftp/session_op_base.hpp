@@ -46,7 +46,9 @@ class SessionOpBase : public Fsm {
   enum class Phase : std::uint8_t { running, draining, quitting, awaiting_final, cleaning_up, finished };
 
   void resume(const Event& ev, Actions& out) final;
-  std::span<const std::string_view> urc_prefixes() const noexcept final { return prefixes_; }
+  std::span<const std::string_view> urc_prefixes() const noexcept final {
+    return std::span<const std::string_view>(prefixes_).first(prefixes_[1].empty() ? 1 : 2);
+  }
   // "<Name>:<state>" while running, "<Name>:<phase>" while ending ("GetFsm:quitting").
   std::string state_name() const final;
 
@@ -62,6 +64,8 @@ class SessionOpBase : public Fsm {
   // `op` names the operation's command-table row: its session_urc is the URC prefix this FSM
   // subscribes to, its ftpquit_aborts says whether AT+FTPQUIT can end the session.
   SessionOpBase(std::string_view fsm_name, CommandId op, std::chrono::milliseconds session_timeout) noexcept;
+  SessionOpBase(std::string_view fsm_name, CommandId op, std::string_view also_prefix,
+                std::chrono::milliseconds session_timeout) noexcept;
 
   // --- hooks; all but on_data_request are called only while running -----------------------
   virtual void on_start(Actions& out) = 0;
@@ -129,7 +133,9 @@ class SessionOpBase : public Fsm {
 
   std::string_view name_;
   CommandId op_;
-  std::array<std::string_view, 1> prefixes_;
+  // The session URC prefix, and a second one for operations that report under another name
+  // (AT+FTPEXTGET=2 ends with `+FTPEXTGETFILE: 1,<x>`, spec Q14).
+  std::array<std::string_view, 2> prefixes_;
   std::chrono::milliseconds session_timeout_;
   Phase phase_ = Phase::running;
   bool started_ = false;

@@ -456,8 +456,7 @@ Env::~Env() { stop(); }
     return ::testing::AssertionFailure() << "Modem::open(" << emu.pty() << "): " << ec.message()
                                          << " (a plain open(2) now: " << (fd >= 0 ? "works" : std::strerror(err)) << ")";
   }
-  // After open(): a sink added before open() is silently dropped (library bug, see the
-  // DISABLED_ test in fixture_test.cpp).
+  // After open(): a sink added before open() used to be dropped (bug 1, known_bugs_test.cpp).
   modem->add_trace_sink(wire);
   if (std::getenv("E2E_TRACE")) {  // debugging aid: the whole conversation on stderr
     if (!stderr_trace_) stderr_trace_ = sim7080::make_text_trace(std::cerr);

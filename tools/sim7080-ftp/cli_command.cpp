@@ -17,6 +17,9 @@ void add_commands(CLI::App& app, Command& cmd) {
   get->add_option("--method", cmd.get_method, "get (AT+FTPGET), extget (module RAM), etget (transparent)")
       ->transform(CLI::CheckedTransformer(get_methods, CLI::ignore_case));
   get->add_option("--offset", cmd.offset, "resume at this byte (AT+FTPREST; method get)");
+  get->add_option("--fs-file", cmd.fs_file,
+                  "with --method extget: keep the file in the module's file system instead, e.g. /customer/a.bin "
+                  "(AT+FTPEXTGET=2, checked with AT+FTPTOFSST)");
   get->callback([&cmd] { cmd.verb = Verb::get; });
 
   auto* put = app.add_subcommand("put", "Upload LOCAL to REMOTE");

@@ -131,6 +131,18 @@ struct Run : std::enable_shared_from_this<Run> {
 };
 
 void Run::start_get() {
+  if (!cmd.fs_file.empty()) {
+    const auto file = ModuleFile::parse(cmd.fs_file);
+    if (!file || cmd.get_method != GetMethod::extget) {
+      if (!options.quiet) err << "sim7080-ftp: get: --fs-file needs --method extget and a path like /customer/NAME\n";
+      return finish(make_error_code(AtErrc::invalid_argument), {});
+    }
+    session.async_get_to_module(cmd.first, *file, bind([this](std::error_code ec, std::uint64_t size) {
+                                  if (!ec) say(fmt::format("module downloaded {} bytes to {}", size, cmd.fs_file));
+                                  finish(ec, JsonObject().add("remote", cmd.first).add("module_file", cmd.fs_file).add("bytes", size));
+                                }));
+    return;
+  }
   std::string local = cmd.second;
   if (local.empty()) local = std::filesystem::path(cmd.first).filename().string();
   DownloadSink* target = options.sink_override;
