@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -173,6 +174,27 @@ class Modem {
         token, cid);
   }
 
+  /// Stores a PEM certificate in the module's file system and converts it for TLS (spec §3.29,
+  /// [AN2] 5.2.1): `AT+CFSINIT`, `AT+CFSWFILE=3,"<name>",0,<size>,<ms>` then the bytes after
+  /// `DOWNLOAD`, `AT+CFSTERM`, and `AT+CSSLCFG="convert",2,"<name>"` (a CA list, as
+  /// FtpConfig::ca_file names it). `pem` must stay valid until completion.
+  ///
+  /// Handler signature: `void(std::error_code)`.
+  /// Completion condition: the conversion answered OK, or a step failed.
+  /// Error codes: AtErrc::invalid_argument (name over 50 characters or with `"`/CR/LF; size 0
+  /// or over 10240 bytes; nothing is written), AtErrc::error_result, CME errors,
+  /// AtErrc::timeout, the link errors.
+  /// Per-Operation Cancellation: terminal, as async_command.
+  template <class Token>
+  auto async_install_ca_certificate(std::string name, std::span<const std::byte> pem, Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code)>(
+        [this, pem](auto handler, std::string n) {
+          auto slot = asio::get_associated_cancellation_slot(handler);
+          start_install_certificate(std::move(n), pem, detail::Completion<>(std::move(handler), get_executor()), slot);
+        },
+        token, std::move(name));
+  }
+
   /// Internal: the implementation shared with FtpSession.
   Impl& impl() noexcept { return *impl_; }
 
@@ -182,6 +204,8 @@ class Modem {
                      detail::Completion<std::vector<std::string>> done, asio::cancellation_slot slot);
   void start_bearer(int cid, const BearerOptions* up, bool bring_up, detail::Completion<BearerInfo> done,
                     asio::cancellation_slot slot);
+  void start_install_certificate(std::string name, std::span<const std::byte> pem, detail::Completion<> done,
+                                 asio::cancellation_slot slot);
   void start_bearer_down(BearerOptions options, detail::Completion<BearerInfo> done, asio::cancellation_slot slot);
 
   std::shared_ptr<Impl> impl_;

@@ -9,6 +9,7 @@
 #include "api/sequence.hpp"
 #include "asio/error.hpp"
 #include "at/command_call.hpp"
+#include "at/quote.hpp"
 #include "at/response_fields.hpp"
 #include "ftp/command_table.hpp"
 
@@ -129,6 +130,44 @@ void Modem::start_initialize(detail::Completion<> done, asio::cancellation_slot 
               });
   };
   (*attempt)(10);
+}
+
+}  // namespace sim7080
+
+namespace sim7080 {
+
+void Modem::start_install_certificate(std::string name, std::span<const std::byte> pem, detail::Completion<> done,
+                                      asio::cancellation_slot slot) {
+  auto seq = Sequence::create(*impl_, slot);
+  auto state = share(std::move(done));
+  auto finish = [seq, state](std::error_code ec) {
+    seq->finish();
+    state->complete(ec);
+  };
+  std::string quoted;
+  if (auto ec = at::quote_argument(name, 50, quoted); ec || name.empty() || pem.empty() || pem.size() > 10240) {
+    return finish(make_error_code(AtErrc::invalid_argument));
+  }
+  // The module waits <ms> for the bytes (100..10000): twice the time they take on the line.
+  const auto baud = std::max(impl_->serial_options().baud_rate, 1200u);
+  const auto wire_ms = pem.size() * 10 * 1000 / baud;
+  const auto input_ms = std::clamp<std::size_t>(2 * wire_ms, 1000, 10000);
+  auto write_line = fmt::format("AT+CFSWFILE=3,{},0,{},{}", quoted, pem.size(), input_ms);
+  auto convert_line = fmt::format("AT+CSSLCFG=\"convert\",2,{}", quoted);
+  seq->call("AT+CFSINIT", command_spec(CommandId::cfsinit),
+            [seq, finish, pem, write_line, convert_line](std::error_code ec, std::vector<std::string>) {
+              if (ec) return finish(ec);
+              seq->call(write_line, command_spec(CommandId::cfswfile), std::chrono::milliseconds{0},
+                        [seq, finish, convert_line](std::error_code write_ec, std::vector<std::string>) {
+                          // CFSTERM closes the file system session whatever the write did.
+                          seq->call("AT+CFSTERM", command_spec(CommandId::cfsterm),
+                                    [seq, finish, write_ec, convert_line](std::error_code term_ec, std::vector<std::string>) {
+                                      if (write_ec || term_ec) return finish(write_ec ? write_ec : term_ec);
+                                      seq->run_steps({{convert_line, CommandId::csslcfg}}, finish);
+                                    });
+                        },
+                        pem);
+            });
 }
 
 }  // namespace sim7080

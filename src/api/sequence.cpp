@@ -30,14 +30,15 @@ void Sequence::on_cancel() {
   }
 }
 
-void Sequence::call(std::string line, const at::CommandSpec& spec, std::chrono::milliseconds timeout, at::CallDone done) {
+void Sequence::call(std::string line, const at::CommandSpec& spec, std::chrono::milliseconds timeout, at::CallDone done,
+                    std::span<const std::byte> data) {
   if (cancelled_ || !modem_.is_open()) {
     const std::error_code ec = cancelled_ ? std::error_code(asio::error::operation_aborted)
                                           : make_error_code(AtErrc::channel_closed);
     asio::post(modem_.executor(), [done = std::move(done), ec] { done(ec, {}); });
     return;
   }
-  current_ = at::call(modem_.channel(), std::move(line), spec, std::move(done), timeout);
+  current_ = at::call(modem_.channel(), std::move(line), spec, std::move(done), timeout, data);
 }
 
 void Sequence::run_steps(std::vector<std::pair<std::string, ftp::CommandId>> steps, Done done) {

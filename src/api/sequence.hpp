@@ -30,7 +30,8 @@ class Sequence : public std::enable_shared_from_this<Sequence> {
   explicit Sequence(Modem::Impl& modem) : modem_(modem) {}
 
   // Runs one command; after a cancellation, completes with operation_aborted without sending.
-  void call(std::string line, const at::CommandSpec& spec, std::chrono::milliseconds timeout, at::CallDone done);
+  void call(std::string line, const at::CommandSpec& spec, std::chrono::milliseconds timeout, at::CallDone done,
+            std::span<const std::byte> data = {});
   void call(std::string line, const at::CommandSpec& spec, at::CallDone done) {
     call(std::move(line), spec, std::chrono::milliseconds{0}, std::move(done));
   }

@@ -10,6 +10,11 @@ struct CallState final : RequestObserver, std::enable_shared_from_this<CallState
   std::vector<std::string> lines;
   std::shared_ptr<CallState> self;  // alive until the channel completes the request
   CommandChannel* channel = nullptr;
+  std::span<const std::byte> data;
+
+  std::span<const std::byte> on_go_ahead(std::size_t count) override {
+    return count <= data.size() ? data.first(count) : data;
+  }
 
   void on_reply_line(std::string_view line) override { lines.emplace_back(line); }
   void on_complete(std::error_code ec) override {
@@ -22,7 +27,7 @@ struct CallState final : RequestObserver, std::enable_shared_from_this<CallState
 }  // namespace
 
 CallHandle call(CommandChannel& channel, std::string line, const CommandSpec& spec, CallDone done,
-                std::chrono::milliseconds timeout) {
+                std::chrono::milliseconds timeout, std::span<const std::byte> data) {
   auto state = std::make_shared<CallState>();
   state->spec = spec;
   if (timeout.count() > 0) state->spec.timeout = timeout;
@@ -30,6 +35,8 @@ CallHandle call(CommandChannel& channel, std::string line, const CommandSpec& sp
   state->request.spec = &state->spec;
   state->request.observer = state.get();
   state->done = std::move(done);
+  state->data = data;
+  state->request.data_length = data.size();
   state->self = state;
   state->channel = &channel;
   CallState* raw = state.get();

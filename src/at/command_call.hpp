@@ -32,7 +32,10 @@ class CallHandle {
 
 // Submits `line` with `spec` (its timeout replaced by `timeout` when non-zero). Lines that are
 // replies by the spec's rule are collected; with an empty reply prefix, no lines are.
+// `data` (valid until done runs) is written when the modem asks for it (a `DOWNLOAD` prompt or
+// a go-ahead line).
 CallHandle call(CommandChannel& channel, std::string line, const CommandSpec& spec, CallDone done,
-                std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
+                std::chrono::milliseconds timeout = std::chrono::milliseconds{0},
+                std::span<const std::byte> data = {});
 
 }  // namespace sim7080::at

@@ -58,6 +58,12 @@ void add_commands(CLI::App& app, Command& cmd) {
   auto* state = app.add_subcommand("state", "Print the module's FTP state (idle or busy)");
   state->callback([&cmd] { cmd.verb = Verb::state; });
 
+  auto* cert = app.add_subcommand("cert", "Store a CA certificate (PEM) in the module for FTPS: cert put LOCAL NAME");
+  cert->add_option("ACTION", cmd.apn, "put")->required()->check(CLI::IsMember({"put"}));
+  cert->add_option("LOCAL", cmd.first, "local PEM file")->required();
+  cert->add_option("NAME", cmd.second, "file name in the module (then FtpConfig/--ca-file names it)")->required();
+  cert->callback([&cmd] { cmd.verb = Verb::cert; });
+
   auto* bearer = app.add_subcommand("bearer", "Bring the PDP context up or down, or show its status");
   bearer->add_option("ACTION", cmd.first, "up, down or status")->required()->check(CLI::IsMember({"up", "down", "status"}));
   bearer->add_option("--apn", cmd.apn, "APN to configure before activation (AT+CNCFG)");

@@ -8,7 +8,7 @@
 
 namespace sim7080::cli {
 
-enum class Verb { none, get, put, ls, size, mdtm, rm, mkdir, rmdir, mv, state, bearer };
+enum class Verb { none, get, put, ls, size, mdtm, rm, mkdir, rmdir, mv, state, bearer, cert };
 
 struct Command {
   Verb verb = Verb::none;

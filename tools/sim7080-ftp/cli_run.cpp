@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "asio/bind_cancellation_slot.hpp"
@@ -28,6 +30,7 @@ const char* verb_name(Verb v) {
     case Verb::rmdir: return "rmdir";
     case Verb::mv: return "mv";
     case Verb::state: return "state";
+    case Verb::cert: return "cert";
     case Verb::bearer: return "bearer";
     case Verb::none: break;
   }
@@ -128,6 +131,7 @@ struct Run : std::enable_shared_from_this<Run> {
   void start_get();
   void start_put();
   void start_bearer();
+  void start_cert();
 };
 
 void Run::start_get() {
@@ -158,6 +162,26 @@ void Run::start_get() {
                       if (!ec) say(fmt::format("downloaded {} bytes to {} in {:.2f} s", r.bytes, local, seconds()));
                       finish(ec, JsonObject().add("remote", cmd.first).add("local", local).add("bytes", r.bytes).add("seconds", seconds()));
                     }));
+}
+
+void Run::start_cert() {
+  if (options.inline_data && cmd.first.rfind("data:", 0) == 0) {
+    auto bytes = transcript::unescape_bytes(std::string_view(cmd.first).substr(5));
+    if (!bytes) return finish(make_error_code(AtErrc::invalid_argument), {});
+    inline_bytes = std::move(*bytes);
+  } else {
+    std::ifstream in(cmd.first, std::ios::binary);
+    if (!in) {
+      if (!options.quiet) err << "sim7080-ftp: cert: cannot open " << cmd.first << "\n";
+      return finish(make_error_code(AtErrc::invalid_argument), {});
+    }
+    inline_bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const auto pem = std::as_bytes(std::span<const char>(inline_bytes.data(), inline_bytes.size()));
+  modem.async_install_ca_certificate(cmd.second, pem, bind([this](std::error_code ec) {
+                                       if (!ec) say(fmt::format("certificate stored in the module as {}", cmd.second));
+                                       finish(ec, JsonObject().add("name", cmd.second).add("bytes", static_cast<std::uint64_t>(inline_bytes.size())));
+                                     }));
 }
 
 void Run::start_put() {
@@ -217,6 +241,7 @@ void Run::start() {
     case Verb::get: return start_get();
     case Verb::put: return start_put();
     case Verb::bearer: return start_bearer();
+    case Verb::cert: return start_cert();
     case Verb::ls:
       return session.async_list(cmd.first.empty() ? "/" : cmd.first, bind([this](std::error_code ec, std::vector<ListEntry> entries) {
         std::string json = "[";
