@@ -82,7 +82,7 @@ class Modem {
   void set_unknown_urc_hook(std::function<void(std::string_view)> hook);
   ModemStats stats() const;
 
-  /// Brings the command interface to a known state: `AT` until `OK` (up to 10 tries, 1 s
+  /// Brings the command interface to a known state: `AT` until `OK` (up to 20 tries, 1 s
   /// apart, for auto-baud modules), then `ATE0`, `AT+CMEE=1`, and `AT+IFC=2,2` when RTS/CTS is
   /// enabled.
   ///

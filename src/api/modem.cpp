@@ -113,7 +113,9 @@ void Modem::start_initialize(detail::Completion<> done, asio::cancellation_slot 
     state->complete(ec);
   };
   const bool rtscts = impl_->serial_options().rtscts;
-  // AT until OK: an auto-baud module learns the rate from it and sends no RDY (spec §1.7).
+  // AT until OK: an auto-baud module learns the rate from it and sends no RDY (spec §1.7); a
+  // module that took an upload command just before rebooting swallows ATs as data until its
+  // input timeout (10 s) runs out, so 20 one-second tries outlast it.
   auto attempt = std::make_shared<std::function<void(int)>>();
   *attempt = [seq, finish, rtscts, attempt](int tries_left) {
     seq->call("AT", command_spec(CommandId::at), std::chrono::milliseconds{1000},
@@ -129,7 +131,7 @@ void Modem::start_initialize(detail::Completion<> done, asio::cancellation_slot 
                 seq->run_steps(std::move(steps), finish);
               });
   };
-  (*attempt)(10);
+  (*attempt)(20);
 }
 
 }  // namespace sim7080

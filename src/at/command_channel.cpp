@@ -385,7 +385,12 @@ void CommandChannel::arm_stream(const PayloadRule& rule, StreamObserver* observe
 }
 
 void CommandChannel::disarm_stream() noexcept {
-  if (!stream_owner_is_request_) tokenizer_.disarm_payload();
+  if (!stream_owner_is_request_) {
+    tokenizer_.disarm_payload();
+    // An owner that stops listening mid-stream (deadline, restart) must not leave the
+    // channel eating every later reply as stream payload.
+    if (stream_observer_) tokenizer_.leave_stream();
+  }
   stream_observer_ = nullptr;
 }
 

@@ -38,6 +38,15 @@ class Tokenizer {
 
   // Back to line mode, nothing buffered (after a restart or a fatal error).
   void reset() noexcept;
+  // Leaves a transparent stream whose owner gave up on it (its ETX never came): later bytes
+  // are lines again. Counted payloads are left alone: their end is known.
+  void leave_stream() noexcept {
+    if (state_ == State::transparent || state_ == State::transparent_escaped ||
+        (state_ == State::header_cr && after_header_ == State::transparent)) {
+      state_ = State::line;
+      line_.clear();
+    }
+  }
 
   bool in_raw_mode() const noexcept { return state_ == State::counted || state_ == State::transparent || state_ == State::transparent_escaped; }
   // Bytes held between feeds: never more than max_line_bytes (+ the echo's length).

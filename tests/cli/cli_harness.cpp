@@ -419,6 +419,11 @@ Result run(const std::vector<std::string>& argv, const SpawnOptions& options, Ms
   return p.wait(limit);
 }
 
+::testing::AssertionResult exited(const Result& r, int code) {
+  if (!r.timed_out && r.signal == 0 && r.exit == code) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "expected exit " << code << ", got " << r;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rig
 

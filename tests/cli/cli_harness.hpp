@@ -103,6 +103,9 @@ class Proc {
 /// Runs argv to completion under a deadline.
 Result run(const std::vector<std::string>& argv, const SpawnOptions& options = {}, Ms limit = 30s);
 
+/// Success when `r` exited normally with `code`; otherwise the whole result as the message.
+::testing::AssertionResult exited(const Result& r, int code);
+
 // ---------------------------------------------------------------------------------------------
 // The rig: a temp dir, pyftpdlib and the emulator; the CLI pointed at both.
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -274,6 +275,8 @@ struct Transfer {
   std::size_t size = 0;
 };
 std::string describe(const Transfer& t);
+inline void PrintTo(const Transfer& t, std::ostream* os) { *os << describe(t); }
+inline void PrintTo(Content c, std::ostream* os) { *os << name(c); }
 /// The six methods (three downloads, three uploads) with the same content and size.
 std::vector<Transfer> all_methods(Content content, std::size_t size);
 /// Runs `t` and checks the bytes: a download from a file put on the server's disk into a
@@ -307,3 +310,9 @@ class SharedEnvTest : public ::testing::Test {
 };
 
 }  // namespace e2e
+
+// gtest value printers for the library's enums (found by ADL, so in their namespace).
+namespace sim7080 {
+inline void PrintTo(GetMethod m, std::ostream* os) { *os << e2e::name(m); }
+inline void PrintTo(PutMethod m, std::ostream* os) { *os << e2e::name(m); }
+}  // namespace sim7080

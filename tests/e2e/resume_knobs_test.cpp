@@ -165,6 +165,8 @@ std::vector<KnobCase> knob_cases() {
   };
 }
 
+void PrintTo(const KnobCase& k, std::ostream* os) { *os << k.name; }
+
 class Knob : public E2eTest, public ::testing::WithParamInterface<KnobCase> {};
 
 TEST_P(Knob, TransfersAndRemoteOpsUnaffected) {

@@ -171,6 +171,10 @@ struct CancelCase {
   std::size_t size;
 };
 
+void PrintTo(const CancelCase& c, std::ostream* os) {
+  *os << (c.download ? name(c.get) : name(c.put)) << " " << c.size << " bytes";
+}
+
 class Cancel : public E2eTest, public ::testing::WithParamInterface<CancelCase> {};
 
 TEST_P(Cancel, AfterFirstProgressAbortsAndSessionGoesOn) {

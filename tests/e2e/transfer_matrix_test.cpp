@@ -183,6 +183,8 @@ struct ActiveCase {
   PutMethod put;
 };
 
+void PrintTo(const ActiveCase& c, std::ostream* os) { *os << (c.download ? name(c.get) : name(c.put)); }
+
 class ActiveMode : public E2eTest, public ::testing::WithParamInterface<ActiveCase> {};
 
 TEST_P(ActiveMode, RepresentativeSizesAndContents) {
