@@ -6,6 +6,7 @@
 #include "api/sequence.hpp"
 #include "at/quote.hpp"
 #include "at/response_fields.hpp"
+#include "ftp/bearer_parse.hpp"
 #include "sim7080/modem.hpp"
 
 namespace sim7080 {
@@ -29,11 +30,12 @@ struct BearerRun {
 };
 using RunPtr = std::shared_ptr<BearerRun>;
 
-std::optional<at::ResponseFields> first_with(const Lines& lines, std::string_view prefix) {
+// The first line of a reply that carries `prefix`, for the single-line parsers.
+std::string_view first_with(const Lines& lines, std::string_view prefix) {
   for (const auto& l : lines) {
-    if (at::has_prefix(l, prefix)) return at::parse_response(l);
+    if (at::has_prefix(l, prefix)) return l;
   }
-  return std::nullopt;
+  return {};
 }
 
 std::error_code sim_error(std::string_view state) {
@@ -54,50 +56,53 @@ void query(const RunPtr& run, std::string line, CommandId id, std::function<std:
   });
 }
 
+const std::error_code kUnparseable = make_error_code(AtErrc::protocol_error);
+
 std::error_code parse_cpin(BearerInfo& info, const Lines& lines) {
-  const auto f = first_with(lines, "+CPIN");
-  if (!f || f->count < 1) return make_error_code(AtErrc::protocol_error);
+  // The state text as the module prints it; ftp::parse_cpin only knows the documented ones.
+  const auto f = at::parse_response(first_with(lines, "+CPIN"));
+  if (!f || f->count < 1) return kUnparseable;
   info.sim_state = std::string(f->text(0));
   return {};
 }
 
 std::error_code parse_csq(BearerInfo& info, const Lines& lines) {
-  const auto f = first_with(lines, "+CSQ");
-  if (!f || !f->number(0) || !f->number(1)) return make_error_code(AtErrc::protocol_error);
-  info.rssi = static_cast<int>(std::min<std::uint64_t>(*f->number(0), 99));
-  info.ber = static_cast<int>(std::min<std::uint64_t>(*f->number(1), 99));
+  const auto q = ftp::parse_csq(first_with(lines, "+CSQ"));
+  if (!q) return kUnparseable;
+  info.rssi = q->rssi;
+  info.ber = q->ber;
   return {};
 }
 
 std::error_code parse_cgatt(BearerInfo& info, const Lines& lines) {
-  const auto f = first_with(lines, "+CGATT");
-  if (!f || !f->number(0)) return make_error_code(AtErrc::protocol_error);
-  info.attached = *f->number(0) == 1;
+  const auto attached = ftp::parse_cgatt(first_with(lines, "+CGATT"));
+  if (!attached) return kUnparseable;
+  info.attached = *attached;
   return {};
 }
 
 std::error_code parse_cops(BearerInfo& info, const Lines& lines) {
-  const auto f = first_with(lines, "+COPS");
-  if (!f) return make_error_code(AtErrc::protocol_error);
-  info.operator_name = std::string(f->text(2));
-  info.access_technology = f->number(3) ? static_cast<int>(*f->number(3)) : -1;
+  const auto n = ftp::parse_cops(first_with(lines, "+COPS"));
+  if (!n) return kUnparseable;
+  info.operator_name = n->operator_name;
+  info.access_technology = n->access_technology.value_or(-1);
   return {};
 }
 
 std::error_code parse_cnact(BearerInfo& info, int cid, const Lines& lines) {
   for (const auto& l : lines) {
-    const auto f = at::parse_response(l);
-    if (!f || f->prefix != "+CNACT" || !f->number(0) || *f->number(0) != static_cast<std::uint64_t>(cid)) continue;
-    info.address = std::string(f->text(2));
-    info.active = f->number(1).value_or(0) != 0 && info.address != "0.0.0.0";
+    const auto ctx = ftp::parse_cnact(l);
+    if (!ctx || ctx->index != cid) continue;
+    info.address = ctx->address;
+    info.active = ctx->status != 0 && info.address != "0.0.0.0";
     return {};
   }
-  return make_error_code(AtErrc::protocol_error);
+  return kUnparseable;
 }
 
-bool is_app_pdp(std::string_view line, int cid, std::string_view state) {
-  const auto f = at::parse_response(line);
-  return f && f->count == 2 && f->number(0) == static_cast<std::uint64_t>(cid) && f->text(1) == state;
+bool is_app_pdp(std::string_view line, int cid, bool active) {
+  const auto st = ftp::parse_app_pdp(line);
+  return st && st->index == cid && st->active == active;
 }
 
 void read_address(const RunPtr& run) {
@@ -108,7 +113,7 @@ void read_address(const RunPtr& run) {
 
 void activate(const RunPtr& run) {
   const int cid = run->options.cid;
-  run->seq->watch_urc("+APP PDP", [cid](std::string_view l) { return is_app_pdp(l, cid, "ACTIVE"); });
+  run->seq->watch_urc("+APP PDP", [cid](std::string_view l) { return is_app_pdp(l, cid, true); });
   run->seq->call(fmt::format("AT+CNACT={},1", cid), command_spec(CommandId::cnact), [run](std::error_code ec, Lines) {
     if (ec) return run->finish(ec);
     // The bearer counts as up only at `+APP PDP: <cid>,ACTIVE`, which follows the OK (§2.3).
@@ -184,7 +189,7 @@ void Modem::start_bearer_down(BearerOptions options, detail::Completion<BearerIn
   run->options = options;
   const int cid = options.cid;
   if (!valid_cid(cid)) return run->finish(make_error_code(AtErrc::invalid_argument));
-  run->seq->watch_urc("+APP PDP", [cid](std::string_view l) { return is_app_pdp(l, cid, "DEACTIVE"); });
+  run->seq->watch_urc("+APP PDP", [cid](std::string_view l) { return is_app_pdp(l, cid, false); });
   run->seq->call(fmt::format("AT+CNACT={},0", cid), command_spec(CommandId::cnact), [run](std::error_code ec, Lines) {
     if (ec) return run->finish(ec);
     run->seq->wait_urc(std::chrono::milliseconds{10000}, [run](std::error_code wait_ec) {
