@@ -278,14 +278,16 @@ Proc::~Proc() { stop(); }
   args.push_back(nullptr);
   const std::string cwd = o.cwd.string();
 
-  int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+  int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, out_file = -1, err_file = -1, null_fd = -1;
+  auto close_all = [&] {
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], out_file, err_file, null_fd})
+      if (fd >= 0) ::close(fd);
+  };
   auto fail = [&](const char* what) {
     const int err = errno;
-    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
-      if (fd >= 0) ::close(fd);
+    close_all();
     return ::testing::AssertionFailure() << what << ": " << std::strerror(err);
   };
-  int out_file = -1, err_file = -1;
   if (o.stdout_file.empty()) {
     if (::pipe2(out_pipe, O_CLOEXEC) != 0) return fail("pipe2");
   } else if ((out_file = ::open(o.stdout_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
@@ -300,7 +302,7 @@ Proc::~Proc() { stop(); }
   } else if ((err_file = ::open(o.stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
     return fail("open stderr file");
   }
-  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if ((null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) return fail("open /dev/null");
 
   started_ = std::chrono::steady_clock::now();
   const pid_t pid = ::fork();
@@ -315,10 +317,9 @@ Proc::~Proc() { stop(); }
     ::_exit(127);
   }
   pid_ = pid;
-  for (int fd : {null_fd, out_file, err_file, out_pipe[1], err_pipe[1]})
-    if (fd >= 0) ::close(fd);
-  out_fd_ = out_pipe[0];
-  err_fd_ = err_pipe[0];
+  out_fd_ = std::exchange(out_pipe[0], -1);
+  err_fd_ = std::exchange(err_pipe[0], -1);
+  close_all();  // the child's ends
   return ::testing::AssertionSuccess();
 }
 

@@ -110,16 +110,16 @@ Result run(const std::vector<std::string>& argv, const SpawnOptions& options = {
 // The rig: a temp dir, pyftpdlib and the emulator; the CLI pointed at both.
 
 struct RigOptions {
-  std::vector<std::string> emu_args;  // knobs, e.g. {"--drop-after-bytes", "5000"}
+  std::vector<std::string> emu_args{};  // knobs, e.g. {"--drop-after-bytes", "5000"}
   bool bearer_up = true;              // pass --bearer-up
 };
 
 /// Options of one sim7080-ftp run.
 struct Call {
-  std::vector<std::string> args;     // after the default globals
+  std::vector<std::string> args{};   // after the default globals
   bool globals = true;               // prepend -d PTY -s 127.0.0.1 -P PORT -u user
-  std::map<std::string, std::optional<std::string>> env;  // FTP_PASSWORD is set unless overridden
-  fs::path cwd;                      // default: local_dir()
+  std::map<std::string, std::optional<std::string>> env{};  // FTP_PASSWORD is set unless overridden
+  fs::path cwd{};                    // default: local_dir()
   bool stderr_pty = false;
   Ms limit = 30s;
 };

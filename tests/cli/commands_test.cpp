@@ -1,4 +1,5 @@
 // Every command of the CLI contract, its effect checked on the server's disk or the local file.
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -9,13 +10,13 @@
 namespace cli_test {
 namespace {
 
-class Commands : public SharedRigTest {
+class CliCommands : public SharedRigTest {
  protected:
   fs::path server(const std::string& remote) { return rig().server_dir() / remote.substr(1); }
   fs::path local(const std::string& name) { return rig().local_dir() / name; }
 };
 
-TEST_F(Commands, GetEachMethodDownloadsTheExactBytesThroughAPartFile) {
+TEST_F(CliCommands, GetEachMethodDownloadsTheExactBytesThroughAPartFile) {
   for (const char* method : {"get", "extget", "etget"}) {
     SCOPED_TRACE(method);
     const std::string data = random_bytes(50'000, 7), remote = std::string("/dl/") + method + ".bin";
@@ -30,7 +31,7 @@ TEST_F(Commands, GetEachMethodDownloadsTheExactBytesThroughAPartFile) {
   }
 }
 
-TEST_F(Commands, GetWithoutLocalWritesTheBaseNameIntoTheWorkingDirectory) {
+TEST_F(CliCommands, GetWithoutLocalWritesTheBaseNameIntoTheWorkingDirectory) {
   const std::string data = random_bytes(3000, 8);
   write_file(server("/deep/dir/base-name.dat"), data);
   const fs::path cwd = rig().local_dir() / "cwd";
@@ -42,7 +43,7 @@ TEST_F(Commands, GetWithoutLocalWritesTheBaseNameIntoTheWorkingDirectory) {
   EXPECT_EQ(std::distance(fs::directory_iterator(cwd), fs::directory_iterator()), 1);
 }
 
-TEST_F(Commands, GetOffsetResumesByAppendingToTheLocalFile) {
+TEST_F(CliCommands, GetOffsetResumesByAppendingToTheLocalFile) {
   const std::string data = random_bytes(60'000, 9);
   write_file(server("/resume.bin"), data);
   for (std::size_t offset : {std::size_t{1}, std::size_t{20'000}, std::size_t{59'999}}) {
@@ -55,7 +56,8 @@ TEST_F(Commands, GetOffsetResumesByAppendingToTheLocalFile) {
   }
 }
 
-TEST_F(Commands, PutEachMethodUploadsTheExactBytes) {
+TEST_F(CliCommands, PutEachMethodUploadsTheExactBytes) {
+  fs::create_directories(server("/up"));
   for (const char* method : {"put", "extput", "etput"}) {
     SCOPED_TRACE(method);
     const std::string data = random_bytes(50'000, 10), name = std::string("up-") + method + ".bin";
@@ -67,7 +69,7 @@ TEST_F(Commands, PutEachMethodUploadsTheExactBytes) {
   }
 }
 
-TEST_F(Commands, PutAppendExtendsTheRemoteFile) {
+TEST_F(CliCommands, PutAppendExtendsTheRemoteFile) {
   for (const char* method : {"put", "extput", "etput"}) {
     SCOPED_TRACE(method);
     const std::string remote = std::string("/append-") + method + ".txt";
@@ -78,7 +80,7 @@ TEST_F(Commands, PutAppendExtendsTheRemoteFile) {
   }
 }
 
-TEST_F(Commands, PutUniqueCreatesANewFileAndKeepsTheOriginal) {
+TEST_F(CliCommands, PutUniqueCreatesANewFileAndKeepsTheOriginal) {
   write_file(server("/uniq/file.txt"), "original");
   write_file(local("new.txt"), "new content");
   ASSERT_TRUE(exited(rig().ftp({"put", "new.txt", "/uniq/file.txt", "--unique"}), 0));
@@ -90,7 +92,7 @@ TEST_F(Commands, PutUniqueCreatesANewFileAndKeepsTheOriginal) {
   EXPECT_EQ(read_file(server("/uniq/" + created[0])), "new content");
 }
 
-TEST_F(Commands, LsPrintsOneLinePerEntry) {
+TEST_F(CliCommands, LsPrintsOneLinePerEntry) {
   write_file(server("/lsdir/a.txt"), "abc");
   write_file(server("/lsdir/b.bin"), random_bytes(1234, 1));
   fs::create_directories(server("/lsdir/sub"));
@@ -104,7 +106,9 @@ TEST_F(Commands, LsPrintsOneLinePerEntry) {
       const std::string name = l.substr(l.rfind(' ') + 1);
       names.push_back(name);
       EXPECT_EQ(l[0] == 'd', fs::is_directory(row.dir / name)) << l;  // ls -l style lines
-      if (name == "b.bin") EXPECT_NE(l.find(" 1234 "), std::string::npos) << l;
+      if (name == "b.bin") {
+        EXPECT_NE(l.find(" 1234 "), std::string::npos) << l;
+      }
     }
     for (const auto& e : fs::directory_iterator(row.dir)) want.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
@@ -113,7 +117,7 @@ TEST_F(Commands, LsPrintsOneLinePerEntry) {
   }
 }
 
-TEST_F(Commands, SizePrintsTheNumberOfBytes) {
+TEST_F(CliCommands, SizePrintsTheNumberOfBytes) {
   for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{123'457}}) {
     write_file(server("/size.bin"), random_bytes(n, 2));
     const auto r = rig().ftp({"size", "/size.bin"});
@@ -122,7 +126,7 @@ TEST_F(Commands, SizePrintsTheNumberOfBytes) {
   }
 }
 
-TEST_F(Commands, MdtmPrintsTheServersModificationTimeInIso8601Utc) {
+TEST_F(CliCommands, MdtmPrintsTheServersModificationTimeInIso8601Utc) {
   write_file(server("/mdtm.txt"), "x");
   for (std::int64_t t : {std::int64_t{1'582'977'600} /* 2020-02-29T12:00:00Z */, std::int64_t{946'684'799}}) {
     const timespec times[2] = {{t, 0}, {t, 0}};
@@ -137,7 +141,7 @@ TEST_F(Commands, MdtmPrintsTheServersModificationTimeInIso8601Utc) {
   EXPECT_EQ(iso8601(1'582'977'600), "2020-02-29T12:00:00Z");
 }
 
-TEST_F(Commands, MkdirMvRmRmdirChangeTheServersDisk) {
+TEST_F(CliCommands, MkdirMvRmRmdirChangeTheServersDisk) {
   write_file(server("/ops-file.txt"), "payload");
   struct Step { std::vector<std::string> args; std::function<bool()> effect; };
   const Step steps[] = {
@@ -156,14 +160,14 @@ TEST_F(Commands, MkdirMvRmRmdirChangeTheServersDisk) {
   }
 }
 
-TEST_F(Commands, StatePrintsIdle) {
+TEST_F(CliCommands, StatePrintsIdle) {
   const auto r = rig().ftp({"state"});
   ASSERT_TRUE(exited(r, 0));
   EXPECT_EQ(r.out, "idle\n");
 }
 
 // `bearer` against an emulator whose PDP context starts inactive.
-class Bearer : public OwnRigTest {};
+class CliBearer : public OwnRigTest {};
 
 std::string field(const std::string& out, const std::string& key) {
   for (const auto& l : lines_of(out))
@@ -171,7 +175,7 @@ std::string field(const std::string& out, const std::string& key) {
   return "<no " + key + ">";
 }
 
-TEST_F(Bearer, UpActivatesStatusShowsTheAddressDownDeactivates) {
+TEST_F(CliBearer, UpActivatesStatusShowsTheAddressDownDeactivates) {
   ASSERT_TRUE(rig.start({.emu_args = {}, .bearer_up = false}));
   write_file(rig.server_dir() / "b.txt", "bearer");
   auto r = rig.ftp({"bearer", "status"});
@@ -197,7 +201,7 @@ TEST_F(Bearer, UpActivatesStatusShowsTheAddressDownDeactivates) {
   EXPECT_EQ(field(rig.ftp({"bearer", "status"}).out, "active"), "no");
 }
 
-TEST_F(Bearer, UpWithApnConfiguresTheApnFirst) {
+TEST_F(CliBearer, UpWithApnConfiguresTheApnFirst) {
   ASSERT_TRUE(rig.start({.emu_args = {}, .bearer_up = false}));
   const auto r = rig.ftp({"--record", "apn.at", "bearer", "up", "--apn", "iot.example"});
   ASSERT_TRUE(exited(r, 0));

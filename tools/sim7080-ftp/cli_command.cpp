@@ -4,6 +4,26 @@
 
 namespace sim7080::cli {
 
+const char* verb_name(Verb v) {
+  switch (v) {
+    case Verb::get: return "get";
+    case Verb::put: return "put";
+    case Verb::ls: return "ls";
+    case Verb::size: return "size";
+    case Verb::mdtm: return "mdtm";
+    case Verb::rm: return "rm";
+    case Verb::mkdir: return "mkdir";
+    case Verb::rmdir: return "rmdir";
+    case Verb::mv: return "mv";
+    case Verb::state: return "state";
+    case Verb::cert: return "cert";
+    case Verb::bearer: return "bearer";
+    case Verb::none: break;
+  }
+  return "none";
+}
+
+
 void add_commands(CLI::App& app, Command& cmd) {
   app.require_subcommand(1);
   static const std::map<std::string, GetMethod> get_methods{

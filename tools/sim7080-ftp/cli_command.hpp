@@ -22,6 +22,9 @@ struct Command {
   std::string apn;
 };
 
+// The subcommand's name ("get"), for messages and JSON.
+const char* verb_name(Verb v);
+
 // Adds the subcommands to `app`; after app.parse() the chosen one is in `cmd`.
 void add_commands(CLI::App& app, Command& cmd);
 // Parses a `#! call:` line (the subcommand and its options, no global options).

@@ -18,25 +18,6 @@
 namespace sim7080::cli {
 namespace {
 
-const char* verb_name(Verb v) {
-  switch (v) {
-    case Verb::get: return "get";
-    case Verb::put: return "put";
-    case Verb::ls: return "ls";
-    case Verb::size: return "size";
-    case Verb::mdtm: return "mdtm";
-    case Verb::rm: return "rm";
-    case Verb::mkdir: return "mkdir";
-    case Verb::rmdir: return "rmdir";
-    case Verb::mv: return "mv";
-    case Verb::state: return "state";
-    case Verb::cert: return "cert";
-    case Verb::bearer: return "bearer";
-    case Verb::none: break;
-  }
-  return "none";
-}
-
 std::string iso8601(std::chrono::sys_seconds t) {
   const auto days = std::chrono::floor<std::chrono::days>(t);
   const std::chrono::year_month_day ymd{days};
@@ -147,8 +128,20 @@ void Run::start_get() {
                                 }));
     return;
   }
+  const std::string base = std::filesystem::path(cmd.first).filename().string();
   std::string local = cmd.second;
-  if (local.empty()) local = std::filesystem::path(cmd.first).filename().string();
+  if (local.empty()) local = base;
+  auto usage = [this](const std::string& what) {
+    if (!options.quiet) err << "sim7080-ftp: get: " << what << "\n";
+    finish(make_error_code(AtErrc::invalid_argument), {});
+  };
+  if (cmd.offset > 0 && cmd.get_method != GetMethod::get) return usage("--offset needs --method get (AT+FTPREST applies to AT+FTPGET only)");
+  if (local.empty()) return usage("REMOTE " + cmd.first + " names no file; give LOCAL");
+  std::error_code dir_ec;
+  if (!options.sink_override && std::filesystem::is_directory(local, dir_ec)) {
+    if (base.empty()) return usage("REMOTE " + cmd.first + " names no file");
+    local = (std::filesystem::path(local) / base).string();  // like cp: into the directory
+  }
   DownloadSink* target = options.sink_override;
   if (!target) {
     sink = std::make_unique<FileSink>(local, cmd.offset > 0);
@@ -294,11 +287,14 @@ void Run::start() {
 
 }  // namespace
 
-void run_command(Modem& modem, FtpSession& session, const Command& cmd, const RunOptions& options, std::ostream& out,
-                 std::ostream& err, std::function<void(std::error_code)> done) {
+std::function<void()> run_command(Modem& modem, FtpSession& session, const Command& cmd, const RunOptions& options,
+                                  std::ostream& out, std::ostream& err, std::function<void(std::error_code)> done) {
   auto run = std::make_shared<Run>(modem, session, cmd, options, out, err);
   run->done = std::move(done);
   run->start();
+  return [weak = std::weak_ptr<Run>(run)] {
+    if (auto r = weak.lock()) r->cancel.emit(asio::cancellation_type::terminal);
+  };
 }
 
 int exit_code(std::error_code ec) {

@@ -23,7 +23,8 @@ struct RunOptions {
 };
 
 // Runs `cmd`; prints results on `out` (and messages on `err`); then calls done with the result.
-void run_command(Modem& modem, FtpSession& session, const Command& cmd, const RunOptions& options,
+// Returns a function that cancels the command (harmless after it completed).
+std::function<void()> run_command(Modem& modem, FtpSession& session, const Command& cmd, const RunOptions& options,
                  std::ostream& out, std::ostream& err, std::function<void(std::error_code)> done);
 
 // The CLI's exit status for a result: 0 ok, 1 FTP or modem error, 2 usage or invalid

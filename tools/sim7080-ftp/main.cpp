@@ -4,10 +4,17 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 
+#include "asio/bind_cancellation_slot.hpp"
+#include "asio/cancellation_signal.hpp"
+#include "asio/error.hpp"
 #include "asio/io_context.hpp"
+#include "asio/signal_set.hpp"
+#include "asio/steady_timer.hpp"
+#include "cli_output.hpp"
 #include "cli_command.hpp"
 #include "cli_run.hpp"
 #include "sim7080/sim7080.hpp"
@@ -71,25 +78,43 @@ int main(int argc, char** argv) {
   }
 
   asio::io_context io;
-  Modem modem(io.get_executor());
-  if (auto ec = modem.open(SerialOptions{g.device, g.baud, g.rtscts})) {
-    if (!g.quiet) std::cerr << "sim7080-ftp: " << g.device << ": " << ec.message() << "\n";
+  // Start-up failures are results too: with --json they are one JSON object like any other.
+  auto fail = [&](std::error_code ec, const std::string& message) {
+    if (g.json) {
+      cli::JsonObject obj;
+      obj.add("command", cli::verb_name(cmd.verb));
+      cli::add_error(obj, ec, message);
+      std::cout << obj.str() << "\n" << std::flush;
+    } else if (!g.quiet) {
+      std::cerr << "sim7080-ftp: " << message << "\n";
+    }
     return cli::exit_code(ec);
-  }
+  };
+
   std::ofstream trace_out;
+  std::ofstream record_out;
+  for (auto [name, stream] : {std::pair{&g.trace_file, &trace_out}, std::pair{&g.record_file, &record_out}}) {
+    if (name->empty()) continue;
+    stream->open(*name);
+    if (!stream->is_open()) {
+      return fail(make_error_code(AtErrc::invalid_argument), "cannot write " + *name);
+    }
+  }
+
+  Modem modem(io.get_executor());
   std::unique_ptr<TraceSink> trace;
-  if (!g.trace_file.empty()) {
-    trace_out.open(g.trace_file);
+  if (trace_out.is_open()) {
     trace = make_text_trace(trace_out);
     modem.add_trace_sink(*trace);
   }
-  std::ofstream record_out;
   std::unique_ptr<transcript::TranscriptRecorder> recorder;
-  if (!g.record_file.empty()) {
-    record_out.open(g.record_file);
+  if (record_out.is_open()) {
     recorder = std::make_unique<transcript::TranscriptRecorder>(
         record_out, std::vector<transcript::Header>{{"title", "recorded by sim7080-ftp"}, {"source", "sim7080-ftp --record"}});
     modem.add_trace_sink(*recorder);
+  }
+  if (auto ec = modem.open(SerialOptions{g.device, g.baud, g.rtscts})) {
+    return fail(ec, g.device + ": " + cli::describe(ec));
   }
 
   FtpConfig config;
@@ -100,7 +125,8 @@ int main(int argc, char** argv) {
   config.passive = !g.active;
   config.binary = !g.ascii;
   config.cid = g.cid;
-  if (g.timeout_s > 0) config.session_timeout = std::chrono::milliseconds(static_cast<long>(g.timeout_s * 1000));
+  const auto timeout = std::chrono::milliseconds(static_cast<long>(g.timeout_s * 1000));
+  if (timeout.count() > 0) config.session_timeout = timeout;
   FtpSession session(modem, config);
 
   cli::RunOptions options;
@@ -108,21 +134,53 @@ int main(int argc, char** argv) {
   options.quiet = g.quiet;
   options.progress_bar = !g.quiet && ::isatty(STDERR_FILENO) == 1;
   options.cid = g.cid;
-  if (g.timeout_s > 0) options.timeout = std::chrono::milliseconds(static_cast<long>(g.timeout_s * 1000));
+
+  // --timeout bounds the whole operation, modem start-up included; SIGINT/SIGTERM cancel it,
+  // so a download in progress leaves no partial file behind.
+  const auto started = std::chrono::steady_clock::now();
+  asio::steady_timer deadline(io);
+  asio::cancellation_signal init_cancel;
+  std::function<void()> cancel_run;
+  bool initialising = true;
+  bool timed_out = false;
+  auto cancel_all = [&] {
+    if (initialising) init_cancel.emit(asio::cancellation_type::terminal);
+    else if (cancel_run) cancel_run();
+  };
+  if (timeout.count() > 0) {
+    deadline.expires_after(timeout);
+    deadline.async_wait([&](std::error_code ec) {
+      if (ec) return;
+      timed_out = true;
+      cancel_all();
+    });
+  }
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](std::error_code ec, int) {
+    if (!ec) cancel_all();
+  });
 
   std::error_code result;
-  modem.async_initialize([&](std::error_code ec) {
+  auto done = [&](std::error_code ec) {
+    result = ec;
+    deadline.cancel();
+    signals.cancel();
+    modem.close();
+  };
+  modem.async_initialize(asio::bind_cancellation_slot(init_cancel.slot(), [&](std::error_code ec) {
+    initialising = false;
     if (ec) {
-      result = ec;
-      if (!g.quiet) std::cerr << "sim7080-ftp: modem initialisation failed: " << cli::describe(ec) << "\n";
-      modem.close();
-      return;
+      if (ec == asio::error::operation_aborted && timed_out) ec = make_error_code(AtErrc::timeout);
+      fail(ec, "modem initialisation failed: " + cli::describe(ec));
+      return done(ec);
     }
-    cli::run_command(modem, session, cmd, options, std::cout, std::cerr, [&](std::error_code run_ec) {
-      result = run_ec;
-      modem.close();
-    });
-  });
+    if (timeout.count() > 0) {
+      const auto left = timeout - std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      options.timeout = std::max(left, std::chrono::milliseconds{1});
+      deadline.cancel();  // the command's own deadline takes over
+    }
+    cancel_run = cli::run_command(modem, session, cmd, options, std::cout, std::cerr, done);
+  }));
   io.run();
   if (recorder) recorder->flush();
   return cli::exit_code(result);

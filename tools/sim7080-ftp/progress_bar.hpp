@@ -19,6 +19,10 @@ class ProgressBar {
   Clock::time_point started_;
   Clock::time_point last_{};
   bool drawn_ = false;
+  std::uint64_t last_done_ = 0;                // the latest count, drawn or not
+  std::uint64_t drawn_done_ = 0;               // the count on screen
+  std::optional<std::uint64_t> last_total_;
+  void draw(std::uint64_t done, std::optional<std::uint64_t> total, Clock::time_point now);
 };
 
 }  // namespace sim7080::cli
