@@ -77,6 +77,8 @@ class FtpSession::Impl : public std::enable_shared_from_this<Impl> {
     hooks.progress = std::move(progress);
     hooks.done = [self = shared_from_this(), slot, done = share(std::move(done))](std::error_code ec, ftp::Fsm& f) mutable {
       self->modem_.ftp_busy = false;
+      // A module that stopped answering may have rebooted unseen: its settings are unknown.
+      if (ec == AtErrc::timeout) self->cache().forget_all();
       if (slot.is_connected()) slot.clear();
       (*done)(ec, f);
     };
@@ -188,6 +190,10 @@ void FtpSession::start_put(UploadSource& source, std::string path, PutOptions op
   Steps steps;
   ftp::RemotePath target;
   std::error_code ec = ftp::split_remote_path(path, target);
+  // The module's RAM holds 300 000 bytes (spec §8 Q8): refuse before anything is written.
+  if (!ec && opts.method == PutMethod::extput && source.size() && *source.size() > 300000) {
+    ec = make_error_code(AtErrc::invalid_argument);
+  }
   if (!ec) ec = impl_->plan(steps);
   if (!ec) ec = ftp::plan_put_target(target.directory, target.name, opts.mode, impl_->cache(), steps);
 

@@ -106,6 +106,9 @@ void Modem::start_command(std::string line, std::chrono::milliseconds timeout,
 }
 
 void Modem::start_initialize(detail::Completion<> done, asio::cancellation_slot slot) {
+  // Initialising says the module's state is unknown (a reboot may have gone unseen): every FTP
+  // setting is written again before the next operation.
+  impl_->ftp_settings.forget_all();
   auto seq = Sequence::create(*impl_, slot);
   auto state = std::make_shared<detail::Completion<>>(std::move(done));
   auto finish = [seq, state](std::error_code ec) {

@@ -87,7 +87,13 @@ void CommandChannel::on_read(std::error_code ec, std::size_t n) {
   reading_ = false;
   if (n > 0) {
     Sink sink(*this);
-    tokenizer_.feed(std::span<const std::byte>(rx_buffer_).first(n), sink);
+    feeding_ = true;
+    tokenizer_.feed(std::span<std::byte>(rx_buffer_).first(n), sink);
+    feeding_ = false;
+    if (send_deferred_) {
+      send_deferred_ = false;
+      send_next();
+    }
   }
   if (ec) {
     if (ec == asio::error::operation_aborted) return;
@@ -132,6 +138,10 @@ void CommandChannel::post_completion(Request& request, std::error_code ec) {
 }
 
 void CommandChannel::send_next() {
+  if (feeding_) {
+    send_deferred_ = true;
+    return;
+  }
   while (!current_ && !queue_.empty()) {
     Request* r = queue_.front();
     queue_.pop_front();

@@ -172,6 +172,11 @@ class CommandChannel : public std::enable_shared_from_this<CommandChannel> {
   bool booting_ = false;             // after a restart signal, until the module answers a command:
                                      // the rest of the boot URCs belong to the same restart
   bool reading_ = false;
+  // While a received chunk is being tokenized no command is written: a reply may be followed
+  // in the same chunk by `RDY`, and a command written in between would reach a module that is
+  // rebooting (and be answered late, out of step).
+  bool feeding_ = false;
+  bool send_deferred_ = false;
   bool closed_ = false;
 
   std::vector<std::pair<std::uint64_t, LinkHandler>> link_listeners_;

@@ -73,7 +73,11 @@ void Tokenizer::reset() noexcept {
   remaining_ = 0;
 }
 
-std::size_t Tokenizer::feed(std::span<const std::byte> in, EventSink& out) {
+std::size_t Tokenizer::feed(std::span<const std::byte> in, EventSink& out) { return feed_impl(in, nullptr, out); }
+
+std::size_t Tokenizer::feed(std::span<std::byte> in, EventSink& out) { return feed_impl(in, in.data(), out); }
+
+std::size_t Tokenizer::feed_impl(std::span<const std::byte> in, std::byte* writable, EventSink& out) {
   std::size_t i = 0;
   while (i < in.size()) {
     switch (state_) {
@@ -82,7 +86,8 @@ std::size_t Tokenizer::feed(std::span<const std::byte> in, EventSink& out) {
         break;
       case State::transparent:
       case State::transparent_escaped:
-        i += feed_transparent(in.subspan(i), out);
+        i += writable ? feed_transparent_in_place(std::span<std::byte>(writable + i, in.size() - i), out)
+                      : feed_transparent(in.subspan(i), out);
         break;
       case State::header_cr:
         // Exactly one CR LF follows a payload header: the byte after it is data (§4.1 rule 2).
@@ -248,6 +253,41 @@ std::size_t Tokenizer::feed_transparent(std::span<const std::byte> in, EventSink
     out.on_event(end);
   }
   return run + 1;
+}
+
+std::size_t Tokenizer::feed_transparent_in_place(std::span<std::byte> in, EventSink& out) {
+  // Un-escape by moving bytes down over the DLEs: the write position never passes the read
+  // position, so the decoded run stays inside the caller's buffer.
+  std::size_t r = 0;
+  std::size_t w = 0;
+  bool ended = false;
+  while (r < in.size()) {
+    const std::byte b = in[r++];
+    if (state_ == State::transparent_escaped) {
+      in[w++] = b;
+      state_ = State::transparent;
+    } else if (b == kDle) {
+      state_ = State::transparent_escaped;
+    } else if (b == kEtx) {
+      ended = true;
+      break;
+    } else {
+      in[w++] = b;
+    }
+  }
+  if (w > 0) {
+    Event ev;
+    ev.kind = EventKind::payload;
+    ev.bytes = in.first(w);
+    out.on_event(ev);
+  }
+  if (ended) {
+    state_ = State::line;
+    Event end;
+    end.kind = EventKind::payload_end;
+    out.on_event(end);
+  }
+  return r;
 }
 
 }  // namespace sim7080::at

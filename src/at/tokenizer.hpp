@@ -26,6 +26,10 @@ class Tokenizer {
 
   // Consumes all of `in`, reporting events to `out`. Returns in.size().
   std::size_t feed(std::span<const std::byte> in, EventSink& out);
+  // The same, for a buffer the caller lets the tokenizer rewrite: a transparent stream is then
+  // un-escaped in place and reported as one payload piece per call instead of one per escape
+  // (same bytes, fewer events). The channel feeds its receive buffer this way.
+  std::size_t feed(std::span<std::byte> in, EventSink& out);
 
   // The command line just sent (without CR): a line equal to it is reported as echo, once.
   void expect_echo(std::string_view command_line);
@@ -60,6 +64,8 @@ class Tokenizer {
   bool try_header(std::string_view line, EventSink& out);
   std::size_t feed_counted(std::span<const std::byte> in, EventSink& out);
   std::size_t feed_transparent(std::span<const std::byte> in, EventSink& out);
+  std::size_t feed_transparent_in_place(std::span<std::byte> in, EventSink& out);
+  std::size_t feed_impl(std::span<const std::byte> in, std::byte* writable, EventSink& out);
 
   TokenizerLimits limits_;
   State state_ = State::line;

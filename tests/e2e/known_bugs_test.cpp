@@ -115,65 +115,85 @@ TEST_F(Regression, InitializeFromTheRestartHandlerSucceeds) {
   EXPECT_FALSE(init_ec) << "initialize started after the restart failed: " << init_ec.message();
 }
 
-// BUG 3 (src/ftp/op_runner.cpp OpRunner::finish, src/ftp/session_op_base.cpp, src/at/
-// command_channel.cpp fail_all): a restart during EXTGET fails the AT+FTPEXTGET=3 already on the
-// wire; the FSM then (depending on which of command_done / link_lost it sees first) writes the
-// cleanup AT+FTPEXTGET=0, and the runner finishes. The rebooted module answers both (ERROR,
-// OK); answers the channel no longer expects shift every later reply by one: AT gets
-// EXTGET=0's OK, ..., AT+CPIN? gets AT+CMEE=1's OK, async_bearer_up fails with protocol_error,
-// and the trailing `+CPIN: READY` is taken for one more restart. Racy: seen in the first full
-// runs of the suite, not reproducible in isolation; this test tries a few rounds.
-TEST_F(KnownBug, DISABLED_ExtgetRestartLeavesChannelInSync) {
-  ASSERT_TRUE(start());
-  for (int round = 0; round < 5 && !HasFailure(); ++round) {
-    SCOPED_TRACE(round);
-    ASSERT_TRUE(env.restart_emulator({"--restart-after-bytes", "3000"}));
-    const Transfer t{true, GetMethod::extget, PutMethod::put, Content::random, 40000};
+// BUG 3 (src/at/command_channel.cpp, CommandChannel::on_read / on_event / send_next): the next
+// queued command is written from inside the processing of a received chunk, before the rest of
+// that chunk is parsed. When one read holds `OK` + `RDY` + ... + `SMS Ready` (the module
+// answered, then rebooted), the OK makes the FSM submit its next command (EXTPUT:
+// AT+FTPEXTPUT=2,4096,4096,10000; EXTGET: AT+FTPEXTGET=3,...) and the channel writes it at once;
+// only then is RDY parsed and the command failed with modem_restarted. The rebooted module still
+// receives and answers it: for EXTPUT it prompts `+FTPEXTPUT: 4096,4096` and swallows the next
+// 4096 bytes (the AT probes of async_initialize) until its 10 s data timeout; for EXTGET its late
+// ERROR shifted later replies by one command in early runs. (async_initialize now retries AT 20
+// times, which outlasts the EXTPUT case; the write itself is still wrong.)
+class TapOrder final : public sim7080::TraceSink {
+ public:
+  void on_tx(std::span<const std::byte> b, std::chrono::steady_clock::time_point) override { add('T', b); }
+  void on_rx(std::span<const std::byte> b, std::chrono::steady_clock::time_point) override { add('R', b); }
+  void on_event(std::string_view, std::chrono::steady_clock::time_point) override {}
+  std::vector<std::pair<char, std::string>> log;
+
+ private:
+  void add(char d, std::span<const std::byte> b) { log.emplace_back(d, std::string(reinterpret_cast<const char*>(b.data()), b.size())); }
+};
+
+TEST_F(KnownBug, DISABLED_NoNewCommandWrittenAfterARebootWasReceived) {
+  for (const Transfer& t : {Transfer{false, GetMethod::get, PutMethod::extput, Content::random, 40000},
+                            Transfer{true, GetMethod::extget, PutMethod::put, Content::random, 40000}}) {
+    SCOPED_TRACE(describe(t));
+    EnvOptions o;
+    o.emu_args = {"--restart-after-bytes", "3000"};
+    env.stop();
+    ASSERT_TRUE(env.start(o));
+    TapOrder tap;
+    env.modem->add_trace_sink(tap);
     EXPECT_EQ(transfer(t, "/x.bin"), sim7080::make_error_code(AtErrc::modem_restarted));
-    expect_recovery(t);  // no draining of the late answers
+    env.modem->remove_trace_sink(tap);
+    std::size_t rdy = tap.log.size();
+    std::string rx;
+    for (std::size_t i = 0; i < tap.log.size() && rdy == tap.log.size(); ++i) {
+      if (tap.log[i].first == 'R') rx += tap.log[i].second;
+      if (rx.find("\r\nRDY\r\n") != std::string::npos) rdy = i;
+    }
+    ASSERT_LT(rdy, tap.log.size()) << "no RDY seen";
+    for (std::size_t i = rdy + 1; i < tap.log.size(); ++i) {
+      if (tap.log[i].first != 'T') continue;
+      EXPECT_EQ(tap.log[i].second.find("AT+FTPEXTPUT=2"), std::string::npos) << "written after RDY was read";
+      EXPECT_EQ(tap.log[i].second.find("AT+FTPEXTGET=3"), std::string::npos) << "written after RDY was read";
+    }
   }
 }
 
-// BUG 3, EXTPUT flavour: the AT+FTPEXTPUT=2,<pos>,<len>,<timeout> written just before the boot
-// URCs is answered with its go-ahead by the rebooted module; the library has failed it and
-// sends AT+FTPEXTPUT=0 and the AT probes of async_initialize, which the module swallows as
-// upload data until its data phase times out: initialize fails with AtErrc::timeout.
-TEST_F(KnownBug, DISABLED_ExtputRestartThenInitializeSucceeds) {
+// BUG 4, fixed (src/at/tokenizer.hpp Tokenizer::disarm_payload, CommandChannel::disarm_stream):
+// an ETGET stream that ends without its ETX (the module rebooted inside it) left the tokenizer
+// in transparent mode after the session deadline: every later reply was eaten as payload.
+TEST_F(Regression, ChannelLeavesStreamModeAfterEtgetDeadline) {
   EnvOptions o;
   o.emu_args = {"--restart-after-bytes", "3000"};
-  ASSERT_TRUE(start(o));
-  const Transfer t{false, GetMethod::get, PutMethod::extput, Content::random, 40000};
-  EXPECT_EQ(transfer(t, "/x.bin"), sim7080::make_error_code(AtErrc::modem_restarted));
-  expect_recovery(t);
-}
-
-// BUG 4 (src/at/tokenizer.hpp Tokenizer::disarm_payload, src/ftp/op_runner.cpp
-// OpRunner::finish): when an ETGET stream ends without its ETX (here: the module reboots
-// inside the stream, its boot URCs are read as payload), the operation only ends by the session
-// deadline (AtErrc::timeout, not modem_restarted) and the tokenizer STAYS in transparent mode:
-// every later reply is eaten as stream payload, every later command times out, the Modem is
-// unusable until it is closed and reopened.
-TEST_F(KnownBug, DISABLED_EtgetStreamCutByRestartIsLinkLostAndChannelRecovers) {
-  EnvOptions o;
-  o.emu_args = {"--restart-after-bytes", "3000"};
-  o.session_timeout = 3s;
-  ASSERT_TRUE(start(o));
-  const Transfer t{true, GetMethod::etget, PutMethod::put, Content::random, 40000};
-  const auto ec = transfer(t, "/x.bin");
-  EXPECT_EQ(ec, Condition::link_lost) << ec.message();
-  expect_recovery(t);
-}
-
-// BUG 4, the narrow part: whatever ended the stream, the channel must leave stream mode.
-TEST_F(KnownBug, DISABLED_ChannelLeavesStreamModeAfterEtgetDeadline) {
-  EnvOptions o;
-  o.emu_args = {"--restart-after-bytes", "3000"};
-  o.session_timeout = 3s;
+  o.session_timeout = 2s;
   ASSERT_TRUE(start(o));
   const auto ec = transfer({true, GetMethod::etget, PutMethod::put, Content::random, 40000}, "/x.bin");
+  // A reboot inside a transparent stream cannot be told from data: the session deadline ends it.
   EXPECT_EQ(ec, sim7080::make_error_code(AtErrc::timeout)) << ec.message();
-  auto state = env.run<std::vector<std::string>>([&](auto h) { env.modem->async_command("AT", 2s, std::move(h)); }, 10s);
-  EXPECT_FALSE(state.ec) << "plain AT after the stream: " << state.ec.message();
+  auto at = env.run<std::vector<std::string>>([&](auto h) { env.modem->async_command("AT", 2s, std::move(h)); }, 10s);
+  EXPECT_FALSE(at.ec) << "plain AT after the stream: " << at.ec.message();
+  EXPECT_FALSE(env.initialize());
+}
+
+// BUG 5 (src/api/modem.cpp Modem::start_initialize; src/ftp/op_runner.cpp / config_plan): the
+// FTP settings cache (ModemFtpSettings) survives a reboot the channel did not see (here: inside
+// an ETGET stream) even through async_initialize and an operation that ended with
+// AtErrc::timeout (docs/session-protocol.md: settings become unknown "after a module restart,
+// an ERROR on any setter, or a timeout"). The next operation writes only GETNAME and the
+// command; the rebooted module still has FTPCID 1 (and no server): FtpErrc::net_error (61), and
+// so on forever.
+TEST_F(KnownBug, DISABLED_SettingsRewrittenAfterAnUnseenReboot) {
+  EnvOptions o;
+  o.emu_args = {"--restart-after-bytes", "3000"};
+  o.session_timeout = 2s;
+  ASSERT_TRUE(start(o));
+  const Transfer t{true, GetMethod::etget, PutMethod::put, Content::random, 40000};
+  EXPECT_EQ(transfer(t, "/x.bin"), sim7080::make_error_code(AtErrc::timeout));
+  expect_recovery(t);
 }
 
 }  // namespace

@@ -298,29 +298,19 @@ TEST_P(Restart, MidTransferGivesModemRestartedThenRecovers) {
   check_transfer(env, t, "after-restart");
 }
 
-// ETGET (a restart inside the transparent stream is not seen, and the channel stays in stream
-// mode) and EXTPUT (the staged AT+FTPEXTPUT=2 is answered by the rebooted module) are in
-// known_bugs_test.cpp.
+// ETGET: a reboot inside the transparent stream is not seen (it ends by the session deadline)
+// and the recovery needs bug 5 fixed: known_bugs_test.cpp. EXTPUT: the rebooted module answers
+// the AT+FTPEXTPUT=2 written after its reboot was read (bug 3) and swallows the next AT probes
+// for 10 s; async_initialize outlasts that.
 INSTANTIATE_TEST_SUITE_P(E2e, Restart,
                          ::testing::Values(Transfer{true, GetMethod::get, PutMethod::put, Content::random, 40000},
                                            Transfer{true, GetMethod::extget, PutMethod::put, Content::random, 40000},
                                            Transfer{false, GetMethod::get, PutMethod::put, Content::random, 40000},
+                                           Transfer{false, GetMethod::get, PutMethod::extput, Content::random, 40000},
                                            Transfer{false, GetMethod::get, PutMethod::etput, Content::random, 40000}),
                          [](const ::testing::TestParamInfo<Transfer>& i) {
                            return std::string(i.param.download ? name(i.param.get) : name(i.param.put));
                          });
-
-// EXTPUT: the typed error at least (recovery: known_bugs_test.cpp).
-TEST_F(Resume, RestartDuringExtputIsModemRestarted) {
-  EnvOptions o;
-  o.emu_args = {"--restart-after-bytes", "3000"};
-  ASSERT_TRUE(start(o));
-  const auto ec = run_transfer(env, Transfer{false, GetMethod::get, PutMethod::extput, Content::random, 40000}, "/rx.bin",
-                               make_content(Content::random, 40000));
-  EXPECT_EQ(ec, sim7080::make_error_code(AtErrc::modem_restarted)) << ec.message();
-  EXPECT_EQ(ec, Condition::link_lost);
-  EXPECT_FALSE(fs::exists(env.server_root() / "rx.bin"));
-}
 
 class RestartNext : public E2eTest {};
 

@@ -147,6 +147,33 @@ TEST_P(TokenizerCase, RandomChunks) {
   }
 }
 
+// The channel feeds its receive buffer writable, so transparent streams are un-escaped in
+// place: the events must be the same, whatever the split.
+TEST_P(TokenizerCase, InPlaceEveryTwoWaySplit) {
+  const auto& c = GetParam();
+  for (std::size_t cut = 0; cut < c.input.size(); ++cut) {
+    std::string buffer = c.input;  // rewritten by the tokenizer
+    auto* bytes = reinterpret_cast<std::byte*>(buffer.data());
+    Tokenizer t;
+    c.arm(t);
+    EventRecorder rec;
+    t.feed(std::span<std::byte>(bytes, cut), rec);
+    t.feed(std::span<std::byte>(bytes + cut, buffer.size() - cut), rec);
+    ASSERT_EQ(rec.events(), c.expected) << "split at " << cut;
+  }
+}
+
+TEST_P(TokenizerCase, InPlaceByteByByte) {
+  const auto& c = GetParam();
+  std::string buffer = c.input;
+  auto* bytes = reinterpret_cast<std::byte*>(buffer.data());
+  Tokenizer t;
+  c.arm(t);
+  EventRecorder rec;
+  for (std::size_t i = 0; i < buffer.size(); ++i) t.feed(std::span<std::byte>(bytes + i, 1), rec);
+  EXPECT_EQ(rec.events(), c.expected);
+}
+
 INSTANTIATE_TEST_SUITE_P(Streams, TokenizerCase, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& p) { return std::string(p.param.name); });
 
