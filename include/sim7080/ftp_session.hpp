@@ -16,6 +16,9 @@
 ///   sends AT+FTPQUIT), AtErrc::error_result / CME errors for refused commands.
 /// - Test with conditions: `ec == sim7080::Condition::retryable`, `auth_failed`, `not_found`,
 ///   `link_lost`.
+/// - Thread safety, as for Asio's own I/O objects: distinct sessions are independent; one
+///   session (and its Modem) must only be used from its executor's thread — start operations
+///   there (or `asio::post` them there, e.g. when waiting on `asio::use_future` elsewhere).
 /// - Cancellation (terminal, through the completion token's cancellation slot): the session
 ///   sends the module-side abort (AT+FTPQUIT, or waits out a transparent stream, which has no
 ///   abort), waits for the closing URC under its own deadline, and completes with

@@ -51,6 +51,8 @@ struct BearerOptions {
   std::chrono::milliseconds activate_timeout{60000};///< wait for `+APP PDP: <cid>,ACTIVE`
 };
 
+/// Thread safety, as for Asio's own I/O objects: use one Modem (and the sessions on it) from
+/// its executor's thread only; post work there from other threads.
 class Modem {
  public:
   class Impl;
