@@ -1,5 +1,7 @@
 #include "e2e_fixture.hpp"
 
+#include "support/sha256.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,104 +28,9 @@ namespace e2e {
 // ---------------------------------------------------------------------------------------------
 // SHA-256
 
-namespace {
-constexpr std::array<std::uint32_t, 64> kK = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+std::string sha256_hex(std::string_view data) { return sim7080::test::sha256_hex(data); }
 
-constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
-class Sha256 {
- public:
-  void update(const unsigned char* p, std::size_t n) {
-    total_ += n;
-    while (n > 0) {
-      const std::size_t take = std::min(n, 64 - used_);
-      std::memcpy(block_.data() + used_, p, take);
-      used_ += take;
-      p += take;
-      n -= take;
-      if (used_ == 64) {
-        compress(block_.data());
-        used_ = 0;
-      }
-    }
-  }
-  std::string hex() {
-    const std::uint64_t bits = total_ * 8;
-    const unsigned char one = 0x80, zero = 0;
-    update(&one, 1);
-    while (used_ != 56) update(&zero, 1);
-    unsigned char len[8];
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(bits >> (56 - 8 * i));
-    update(len, 8);
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (auto w : h_) {
-      for (int s = 28; s >= 0; s -= 4) out += digits[(w >> s) & 0xf];
-    }
-    return out;
-  }
-
- private:
-  void compress(const unsigned char* b) {
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i) {
-      w[i] = static_cast<std::uint32_t>(b[4 * i]) << 24 | static_cast<std::uint32_t>(b[4 * i + 1]) << 16 |
-             static_cast<std::uint32_t>(b[4 * i + 2]) << 8 | static_cast<std::uint32_t>(b[4 * i + 3]);
-    }
-    for (int i = 16; i < 64; ++i) {
-      const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::uint32_t a = h_[0], b2 = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
-    for (int i = 0; i < 64; ++i) {
-      const std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[static_cast<std::size_t>(i)] + w[i];
-      const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b2) ^ (a & c) ^ (b2 & c));
-      h = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b2;
-      b2 = a;
-      a = t1 + t2;
-    }
-    h_[0] += a; h_[1] += b2; h_[2] += c; h_[3] += d; h_[4] += e; h_[5] += f; h_[6] += g; h_[7] += h;
-  }
-
-  std::array<std::uint32_t, 8> h_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::array<unsigned char, 64> block_{};
-  std::size_t used_ = 0;
-  std::uint64_t total_ = 0;
-};
-}  // namespace
-
-std::string sha256_hex(std::string_view data) {
-  Sha256 s;
-  s.update(reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  return s.hex();
-}
-
-std::string sha256_file(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return "<missing>";
-  Sha256 s;
-  std::array<char, 65536> buf;
-  while (f) {
-    f.read(buf.data(), buf.size());
-    s.update(reinterpret_cast<const unsigned char*>(buf.data()), static_cast<std::size_t>(f.gcount()));
-  }
-  return s.hex();
-}
+std::string sha256_file(const fs::path& path) { return sim7080::test::sha256_file_hex(path.string()); }
 
 std::string read_file(const fs::path& path) {
   std::ifstream f(path, std::ios::binary);

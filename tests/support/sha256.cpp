@@ -67,6 +67,8 @@ std::string sha256_hex(std::span<const std::byte> data) {
 
 std::string sha256_file_hex(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  // A missing file must never look like an empty one.
+  if (!in) return "<missing>";
   const std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return sha256_hex(std::as_bytes(std::span<const char>(data.data(), data.size())));
 }

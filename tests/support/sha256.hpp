@@ -12,6 +12,7 @@ std::string sha256_hex(std::span<const std::byte> data);
 inline std::string sha256_hex(std::string_view s) {
   return sha256_hex(std::as_bytes(std::span<const char>(s.data(), s.size())));
 }
+// "<missing>" when the file cannot be read, so it never equals a real digest.
 std::string sha256_file_hex(const std::string& path);
 
 }  // namespace sim7080::test

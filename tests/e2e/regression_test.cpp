@@ -1,7 +1,5 @@
-// Library bugs found by the end-to-end suite. Fixed ones stay as regression tests (suite
-// Regression); open ones are DISABLED_ tests (suite KnownBug) that state the correct behaviour
-// and fail today: run them with --gtest_also_run_disabled_tests, enable each with its fix. The
-// rest of the suite works around the open ones where it must.
+// Library bugs found by the end-to-end suite, each kept as a regression test now that it is
+// fixed; the comment above each test says what was wrong and where.
 #include <fmt/format.h>
 
 #include "e2e_fixture.hpp"
@@ -45,7 +43,6 @@ class BugTest : public E2eTest {
 };
 
 class Regression : public BugTest {};
-class KnownBug : public BugTest {};
 
 // BUG 1, fixed (src/api/modem.cpp, Modem::add_trace_sink / Modem::Impl::attach): a sink added before
 // open() is silently dropped (there is no TracedStream yet), and every open() builds a new
@@ -115,7 +112,7 @@ TEST_F(Regression, InitializeFromTheRestartHandlerSucceeds) {
   EXPECT_FALSE(init_ec) << "initialize started after the restart failed: " << init_ec.message();
 }
 
-// BUG 3 (src/at/command_channel.cpp, CommandChannel::on_read / on_event / send_next): the next
+// BUG 3, fixed (src/at/command_channel.cpp, CommandChannel::on_read / on_event / send_next): the next
 // queued command is written from inside the processing of a received chunk, before the rest of
 // that chunk is parsed. When one read holds `OK` + `RDY` + ... + `SMS Ready` (the module
 // answered, then rebooted), the OK makes the FSM submit its next command (EXTPUT:
@@ -136,7 +133,7 @@ class TapOrder final : public sim7080::TraceSink {
   void add(char d, std::span<const std::byte> b) { log.emplace_back(d, std::string(reinterpret_cast<const char*>(b.data()), b.size())); }
 };
 
-TEST_F(KnownBug, DISABLED_NoNewCommandWrittenAfterARebootWasReceived) {
+TEST_F(Regression, NoNewCommandWrittenAfterARebootWasReceived) {
   for (const Transfer& t : {Transfer{false, GetMethod::get, PutMethod::extput, Content::random, 40000},
                             Transfer{true, GetMethod::extget, PutMethod::put, Content::random, 40000}}) {
     SCOPED_TRACE(describe(t));
@@ -179,14 +176,14 @@ TEST_F(Regression, ChannelLeavesStreamModeAfterEtgetDeadline) {
   EXPECT_FALSE(env.initialize());
 }
 
-// BUG 5 (src/api/modem.cpp Modem::start_initialize; src/ftp/op_runner.cpp / config_plan): the
+// BUG 5, fixed (src/api/modem.cpp Modem::start_initialize; src/ftp/op_runner.cpp / config_plan): the
 // FTP settings cache (ModemFtpSettings) survives a reboot the channel did not see (here: inside
 // an ETGET stream) even through async_initialize and an operation that ended with
 // AtErrc::timeout (docs/session-protocol.md: settings become unknown "after a module restart,
 // an ERROR on any setter, or a timeout"). The next operation writes only GETNAME and the
 // command; the rebooted module still has FTPCID 1 (and no server): FtpErrc::net_error (61), and
 // so on forever.
-TEST_F(KnownBug, DISABLED_SettingsRewrittenAfterAnUnseenReboot) {
+TEST_F(Regression, SettingsRewrittenAfterAnUnseenReboot) {
   EnvOptions o;
   o.emu_args = {"--restart-after-bytes", "3000"};
   o.session_timeout = 2s;
