@@ -119,8 +119,12 @@ class FtpSession {
   /// Handler signature: `void(std::error_code, TransferResult)`.
   /// Completion condition: the module reported `+FTPPUT: 1,0` / `+FTPETPUT: 1,0` (the server
   /// has the file), or an error.
-  /// Error codes: the common ones; FtpErrc::upload_error (78); AtErrc::invalid_argument for an
-  /// extput over 300 000 bytes (the module's RAM; use put or etput); the source's errors.
+  /// Extended uploads (extput) larger than the module's RAM (300 000 bytes) go up in rounds:
+  /// the first 300 000 bytes are stored, each further 300 000 appended (APPE); progress and
+  /// the result count the whole file. With PutMode::unique that is impossible (the module
+  /// cannot report the server's name), so it is refused.
+  /// Error codes: the common ones; FtpErrc::upload_error (78); AtErrc::invalid_argument for a
+  /// multi-round extput with PutMode::unique; the source's errors.
   /// Per-Operation Cancellation: terminal, as described above (AT+FTPQUIT; an extended upload
   /// still ends with AT+FTPEXTPUT=0).
   template <class Token>
@@ -271,6 +275,7 @@ class FtpSession {
   void start_state(detail::Completion<FtpState> done, asio::cancellation_slot slot);
   void start_quit(detail::Completion<> done, asio::cancellation_slot slot);
 
+  struct PutRun;
   std::shared_ptr<Impl> impl_;
 };
 

@@ -32,17 +32,6 @@ using ftp::SetterStep;
 using Steps = std::vector<SetterStep>;
 using Clock = std::chrono::steady_clock;
 
-// The public UploadSource seen through the FSMs' ByteSource interface.
-class SourceAdapter final : public ftp::ByteSource {
- public:
-  explicit SourceAdapter(UploadSource& s) : source_(s) {}
-  std::error_code read(std::span<std::byte> into, std::size_t& got) override { return source_.read(into, got); }
-  std::optional<std::uint64_t> size() const override { return source_.size(); }
-
- private:
-  UploadSource& source_;
-};
-
 }  // namespace
 
 class FtpSession::Impl : public std::enable_shared_from_this<Impl> {
@@ -185,48 +174,103 @@ void FtpSession::start_get_to_module(std::string path, ModuleFile file, detail::
              });
 }
 
+namespace {
+
+// The module's RAM holds at most this much of an extended upload (spec §8 Q8).
+constexpr std::uint64_t kModuleRamBytes = 300000;
+
+// At most `limit` bytes of the user's source: one round of an extended upload.
+class WindowSource final : public ftp::ByteSource {
+ public:
+  WindowSource(UploadSource& source, std::uint64_t limit, std::optional<std::uint64_t> size)
+      : source_(source), left_(limit), size_(size) {}
+  std::error_code read(std::span<std::byte> into, std::size_t& got) override {
+    got = 0;
+    if (left_ == 0) return {};
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(into.size(), left_));
+    auto ec = source_.read(into.first(n), got);
+    left_ -= std::min<std::uint64_t>(got, left_);
+    return ec;
+  }
+  std::optional<std::uint64_t> size() const override { return size_; }
+
+ private:
+  UploadSource& source_;
+  std::uint64_t left_;
+  std::optional<std::uint64_t> size_;
+};
+
+std::uint64_t bytes_written(ftp::Fsm& f) {
+  if (auto* p = dynamic_cast<ftp::PutFsm*>(&f)) return p->bytes_written();
+  if (auto* p = dynamic_cast<ftp::ExtPutFsm*>(&f)) return p->bytes_written();
+  if (auto* p = dynamic_cast<ftp::EtPutFsm*>(&f)) return p->bytes_written();
+  return 0;
+}
+
+}  // namespace
+
+// One upload, in rounds when it is an extended upload larger than the module's RAM: the first
+// round stores (or appends, or STOU), every later one appends (APPE) the next 300 000 bytes.
+struct FtpSession::PutRun : std::enable_shared_from_this<FtpSession::PutRun> {
+  PutRun(FtpSession::Impl& i, UploadSource& s) : impl(i), source(s) {}
+  FtpSession::Impl& impl;
+  UploadSource& source;
+  ftp::RemotePath target;
+  PutOptions opts;
+  std::optional<std::uint64_t> total;
+  std::shared_ptr<detail::Completion<TransferResult>> done;
+  asio::cancellation_slot slot;
+  Clock::time_point started = Clock::now();
+  std::uint64_t sent = 0;
+  std::unique_ptr<WindowSource> window;
+
+  bool extended() const { return opts.method == PutMethod::extput; }
+
+  void round(std::error_code ec) {
+    Steps steps;
+    const PutMode mode = sent == 0 ? opts.mode : PutMode::append;
+    if (!ec) ec = impl.plan(steps);
+    if (!ec) ec = ftp::plan_put_target(target.directory, target.name, mode, impl.cache(), steps);
+    const std::uint64_t limit = extended() ? kModuleRamBytes : UINT64_MAX;
+    std::optional<std::uint64_t> window_size;
+    if (total) window_size = std::min(*total - std::min(sent, *total), limit);
+    window = std::make_unique<WindowSource>(source, limit, window_size);
+    const auto timeout = impl.config().session_timeout;
+    std::unique_ptr<ftp::Fsm> fsm;
+    switch (opts.method) {
+      case PutMethod::put: fsm = std::make_unique<ftp::PutFsm>(*window, timeout); break;
+      case PutMethod::extput: fsm = std::make_unique<ftp::ExtPutFsm>(*window, timeout); break;
+      case PutMethod::etput: fsm = std::make_unique<ftp::EtPutFsm>(*window, timeout); break;
+    }
+    auto self = shared_from_this();
+    auto progress = [self](std::uint64_t n) {
+      if (self->opts.on_progress) self->opts.on_progress(Progress{self->sent + n, self->total});
+    };
+    impl.run(ec, std::move(steps), std::move(fsm), nullptr, progress, slot,
+             [self, limit](std::error_code result, ftp::Fsm& f) {
+               const auto bytes = bytes_written(f);
+               self->sent += bytes;
+               const bool more = self->extended() && !result &&
+                                 (self->total ? self->sent < *self->total : bytes == limit);
+               if (more) return self->round({});
+               self->done->complete(result, TransferResult{self->sent, Clock::now() - self->started});
+             });
+  }
+};
+
 void FtpSession::start_put(UploadSource& source, std::string path, PutOptions opts,
                            detail::Completion<TransferResult> done, asio::cancellation_slot slot) {
-  Steps steps;
-  ftp::RemotePath target;
-  std::error_code ec = ftp::split_remote_path(path, target);
-  // The module's RAM holds 300 000 bytes (spec §8 Q8): refuse before anything is written.
-  if (!ec && opts.method == PutMethod::extput && source.size() && *source.size() > 300000) {
+  auto run = std::make_shared<PutRun>(*impl_, source);
+  run->total = source.size();
+  run->opts = std::move(opts);
+  run->done = share(std::move(done));
+  run->slot = slot;
+  std::error_code ec = ftp::split_remote_path(path, run->target);
+  // A unique name (STOU) cannot be appended to in a second round: the module cannot say it.
+  if (!ec && run->extended() && run->opts.mode == PutMode::unique && (!run->total || *run->total > kModuleRamBytes)) {
     ec = make_error_code(AtErrc::invalid_argument);
   }
-  if (!ec) ec = impl_->plan(steps);
-  if (!ec) ec = ftp::plan_put_target(target.directory, target.name, opts.mode, impl_->cache(), steps);
-
-  struct State {
-    explicit State(UploadSource& s) : adapter(s) {}
-    SourceAdapter adapter;
-    Clock::time_point started = Clock::now();
-    std::uint64_t bytes = 0;
-    PutOptions opts;
-    std::optional<std::uint64_t> total;
-  };
-  auto st = std::make_shared<State>(source);
-  st->total = source.size();
-  const auto timeout = impl_->config().session_timeout;
-  std::unique_ptr<ftp::Fsm> fsm;
-  switch (opts.method) {
-    case PutMethod::put: fsm = std::make_unique<ftp::PutFsm>(st->adapter, timeout); break;
-    case PutMethod::extput: fsm = std::make_unique<ftp::ExtPutFsm>(st->adapter, timeout); break;
-    case PutMethod::etput: fsm = std::make_unique<ftp::EtPutFsm>(st->adapter, timeout); break;
-  }
-  st->opts = std::move(opts);
-  auto progress = [st](std::uint64_t n) {
-    st->bytes = n;
-    if (st->opts.on_progress) st->opts.on_progress(Progress{n, st->total});
-  };
-  impl_->run(ec, std::move(steps), std::move(fsm), nullptr, progress, slot,
-             [st, done = share(std::move(done))](std::error_code result, ftp::Fsm& f) mutable {
-               std::uint64_t bytes = st->bytes;
-               if (auto* p = dynamic_cast<ftp::PutFsm*>(&f)) bytes = p->bytes_written();
-               if (auto* p = dynamic_cast<ftp::ExtPutFsm*>(&f)) bytes = p->bytes_written();
-               if (auto* p = dynamic_cast<ftp::EtPutFsm*>(&f)) bytes = p->bytes_written();
-               done->complete(result, TransferResult{bytes, Clock::now() - st->started});
-             });
+  run->round(ec);
 }
 
 void FtpSession::start_list(std::string path, detail::Completion<std::vector<ListEntry>> done,

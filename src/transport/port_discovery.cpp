@@ -6,7 +6,8 @@
 //     .../1-1:1.2/bInterfaceNumber = "02", .../1-1:1.2/driver -> .../drivers/option
 //     .../1-1/idVendor = "1e0e", .../1-1/idProduct = "9206"
 //   USB CDC ACM: class/tty/ttyACM0/device -> .../1-4/1-4:1.0        (the interface itself)
-//   On-board UARTs: class/tty/ttyS0/device -> .../pnp0/00:01, ttyAMA0 -> .../platform/...
+//   On-board UARTs: class/tty/ttyS0/device -> .../pnp0/00:01, ttyAMA0 -> .../platform/...;
+//     since Linux 6.5 -> .../pnp0/00:01/00:01:0/00:01:0.0 (serial-base "ctrl" and "port")
 // Entries without `device` (tty0..63, console, ptmx) are virtual and skipped, as are the
 // serial8250 placeholders the kernel registers for UARTs that may not exist.
 #include "transport/port_discovery.hpp"
@@ -78,10 +79,16 @@ std::optional<SerialPortInfo> describe(const fs::path& class_entry, const fs::pa
   const fs::path device_dir = fs::canonical(class_entry / "device", ec);
   if (ec || !fs::is_directory(device_dir, ec)) return std::nullopt;  // virtual, or a dangling link
 
+  // Since Linux 6.5 a UART's tty hangs below "port" and "ctrl" devices of the serial-base bus;
+  // the hardware (and its driver) is the device above them.
+  fs::path hardware = device_dir;
+  for (int level = 0; level < 3 && link_name(hardware / "subsystem") == "serial-base"; ++level) {
+    hardware = hardware.parent_path();
+  }
   SerialPortInfo port;
   port.device = (dev_root / class_entry.filename()).string();
-  port.driver = link_name(device_dir / "driver");
-  if (port.driver == "serial8250" && link_name(device_dir / "subsystem") == "platform") return std::nullopt;
+  port.driver = link_name(hardware / "driver");
+  if (port.driver == "serial8250" && link_name(hardware / "subsystem") == "platform") return std::nullopt;
 
   if (const auto interface = usb_interface_of(device_dir)) {
     if (const auto text = read_attribute(*interface / "bInterfaceNumber")) {

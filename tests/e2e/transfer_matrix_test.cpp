@@ -102,14 +102,20 @@ void check_upload(Env& e, PutMethod method, const std::string& remote, const std
     const std::string tx = e.wire.tx.substr(tx_before);
     e.wire.capture = was_capturing;
     if (over_ram) {
-      // Refused before any upload: the module's RAM cannot hold it.
-      EXPECT_EQ(r.ec, sim7080::make_error_code(AtErrc::invalid_argument)) << r.ec.message();
-      // (The session settings and the closing AT+FTPEXTPUT=0 may be written; no staging, no upload.)
-      EXPECT_EQ(tx.find("AT+FTPEXTPUT=1"), std::string::npos) << tx;
-      EXPECT_EQ(tx.find("AT+FTPEXTPUT=2"), std::string::npos) << tx;
-      EXPECT_EQ(tx.find("AT+FTPPUT="), std::string::npos) << tx;
-      EXPECT_TRUE(progress.empty());
-      EXPECT_FALSE(fs::exists(on_server));
+      // More than the module's RAM: uploaded in rounds, the first stored, the rest appended.
+      ASSERT_FALSE(r.ec) << r.ec.message();
+      EXPECT_EQ(r.value().bytes, data.size());
+      EXPECT_EQ(sha256_file(on_server), want);
+      const auto rounds = (data.size() + kModuleRam - 1) / kModuleRam;
+      std::size_t appends = 0;
+      for (std::size_t at = tx.find("AT+FTPPUTOPT=\"APPE\""); at != std::string::npos; at = tx.find("AT+FTPPUTOPT=\"APPE\"", at + 1)) ++appends;
+      EXPECT_EQ(appends, 1u) << "the cache writes APPE once for all later rounds";
+      std::size_t uploads = 0;
+      for (std::size_t at = tx.find("AT+FTPPUT=1"); at != std::string::npos; at = tx.find("AT+FTPPUT=1", at + 1)) ++uploads;
+      EXPECT_EQ(uploads, rounds);
+      ASSERT_FALSE(progress.empty());
+      EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
+      EXPECT_EQ(progress.back(), data.size());
     } else {
       ASSERT_FALSE(r.ec) << r.ec.message();
       EXPECT_EQ(r.value().bytes, data.size());

@@ -138,14 +138,15 @@ case "$name" in
     head -c 150000 /dev/urandom >"$work/local/dir/one.bin"
     head -c 1 /dev/urandom >"$work/local/dir/two.bin"
     printf 'a text file\n' >"$work/local/dir/three.txt"
+    : >"$work/local/dir/empty.txt"
     printf 'not uploaded\n' >"$work/local/dir/subdir/inner.txt"
     run_it "$work/local/dir" /dest/upload
     [ "$rc" -eq 0 ] || fail "exit status $rc"
-    for f in one.bin two.bin three.txt; do
+    for f in one.bin two.bin three.txt empty.txt; do
       same "server copy of $f" "$work/local/dir/$f" "$work/root/dest/upload/$f"
     done
     [ ! -e "$work/root/dest/upload/subdir" ] || fail "a subdirectory was uploaded"
-    contains "3 uploaded, 0 failed"
+    contains "4 uploaded, 0 failed"
     ;;
   *)
     echo "run_example: unknown example '$name'" >&2

@@ -76,11 +76,12 @@ TEST(PortDiscovery, ListsRealPortsInNaturalOrder) {
   const auto ports = list_serial_ports(sysfs.root(), "/dev");
   std::vector<std::string> devices;
   for (const auto& p : ports) devices.push_back(p.device);
-  // Left out: ttyS4 (a serial8250 placeholder), tty0, console, ptmx (virtual), ttyUSB99 (gone).
+  // Left out: ttyS4 and ttyS5 (serial8250 placeholders, old and new layout), tty0, console,
+  // ptmx (virtual), ttyUSB99 (gone).
   const std::vector<std::string> want{
-      "/dev/ttyACM0",  "/dev/ttyAMA0",  "/dev/ttyS0",    "/dev/ttyUSB0",  "/dev/ttyUSB1",
-      "/dev/ttyUSB2",  "/dev/ttyUSB3",  "/dev/ttyUSB5",  "/dev/ttyUSB10", "/dev/ttyUSB11",
-      "/dev/ttyUSB12", "/dev/ttyUSB13", "/dev/ttyUSB20"};
+      "/dev/ttyACM0",  "/dev/ttyAMA0",  "/dev/ttyS0",    "/dev/ttyS1",    "/dev/ttyUSB0",
+      "/dev/ttyUSB1",  "/dev/ttyUSB2",  "/dev/ttyUSB3",  "/dev/ttyUSB5",  "/dev/ttyUSB10",
+      "/dev/ttyUSB11", "/dev/ttyUSB12", "/dev/ttyUSB13", "/dev/ttyUSB20"};
   EXPECT_EQ(devices, want);
 }
 
@@ -137,7 +138,7 @@ TEST(PortDiscovery, CdcAcmFtdiAndOnBoardUarts) {
   EXPECT_EQ(ftdi->driver, "ftdi_sio");
   EXPECT_FALSE(ftdi->likely_sim7080_at_port);
 
-  for (const char* uart : {"/custom-dev/ttyS0", "/custom-dev/ttyAMA0"}) {
+  for (const char* uart : {"/custom-dev/ttyS0", "/custom-dev/ttyS1", "/custom-dev/ttyAMA0"}) {
     const auto* p = find(ports, uart);
     ASSERT_NE(p, nullptr) << uart;
     EXPECT_FALSE(p->usb_vendor_id) << uart;
@@ -146,6 +147,7 @@ TEST(PortDiscovery, CdcAcmFtdiAndOnBoardUarts) {
     EXPECT_FALSE(p->likely_sim7080_at_port) << uart;
   }
   EXPECT_EQ(find(ports, "/custom-dev/ttyS0")->driver, "serial");
+  EXPECT_EQ(find(ports, "/custom-dev/ttyS1")->driver, "serial");  // below serial-base (Linux >= 6.5)
   EXPECT_EQ(find(ports, "/custom-dev/ttyAMA0")->driver, "uart-pl011");
 }
 
