@@ -1,7 +1,8 @@
 # Debian package: `cpack -G DEB` (or the `package` target) in a build directory makes
 # sim7080_<version>_<arch>.deb with everything `cmake --install` puts under /usr: the library,
-# its headers, the CMake package (find_package(sim7080)), the pkg-config file, and the tools
-# sim7080-ftp and sim7080-emu (installed by their own CMakeLists).
+# its headers, the CMake package (find_package(sim7080)), the pkg-config file, the tools
+# sim7080-ftp and sim7080-emu (installed by their own CMakeLists), and the licence as
+# share/doc/sim7080/copyright (installed here).
 #
 # Included by the top-level CMakeLists.txt after Sim7080Install. With the test suite on it
 # adds the test `package.deb` (label package), which runs this same file as a script
@@ -13,7 +14,8 @@ if(CMAKE_SCRIPT_MODE_FILE)
   # ---- test driver (cmake -P) -------------------------------------------------------------
   # Inputs (-D): CPACK BINARY_DIR WORK_DIR DPKG_DEB RUN_CONSUMER CONSUMER_DIR PKG_CONFIG and the
   # run_consumer.cmake inputs SOURCE_DIR GENERATOR MAKE_PROGRAM CXX_COMPILER CXX_FLAGS
-  # EXE_LINKER_FLAGS CONFIG INSTALL_LIBDIR INSTALL_INCLUDEDIR INSTALL_BINDIR.
+  # EXE_LINKER_FLAGS CONFIG INSTALL_LIBDIR INSTALL_INCLUDEDIR INSTALL_BINDIR INSTALL_DOCDIR, and
+  # WITH_TOOLS (ON when the build has the tools, which the package must then contain).
   cmake_minimum_required(VERSION 3.25)  # script mode starts with no policies set
   function(step what)
     execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -52,12 +54,20 @@ if(CMAKE_SCRIPT_MODE_FILE)
             "${INSTALL_LIBDIR}/cmake/sim7080/sim7080-targets.cmake"
             "${INSTALL_LIBDIR}/cmake/sim7080/FindAsio.cmake"
             "${INSTALL_LIBDIR}/pkgconfig/sim7080.pc"
-            "${INSTALL_BINDIR}/sim7080-ftp"
-            "${INSTALL_BINDIR}/sim7080-emu")
+            "${INSTALL_DOCDIR}/copyright")
     if(NOT EXISTS "${usr}/${f}")
       message(FATAL_ERROR "the package lacks /usr/${f}")
     endif()
   endforeach()
+  if(WITH_TOOLS)
+    foreach(tool sim7080-ftp sim7080-emu)
+      if(NOT EXISTS "${usr}/${INSTALL_BINDIR}/${tool}")
+        message(FATAL_ERROR "the package lacks /usr/${INSTALL_BINDIR}/${tool} (does its CMakeLists install it?)")
+      endif()
+    endforeach()
+    step("sim7080-ftp --version" "${usr}/${INSTALL_BINDIR}/sim7080-ftp" --version)
+    step("sim7080-emu --help" "${usr}/${INSTALL_BINDIR}/sim7080-emu" --help)
+  endif()
   file(GLOB libs "${usr}/${INSTALL_LIBDIR}/libsim7080.*")
   if(NOT libs)
     message(FATAL_ERROR "the package lacks /usr/${INSTALL_LIBDIR}/libsim7080.*")
@@ -71,8 +81,6 @@ if(CMAKE_SCRIPT_MODE_FILE)
   if(NOT includes STREQUAL "sim7080")
     message(FATAL_ERROR "the package installs headers outside include/sim7080: ${includes}")
   endif()
-  step("sim7080-ftp --version" "${usr}/${INSTALL_BINDIR}/sim7080-ftp" --version)
-  step("sim7080-emu --help" "${usr}/${INSTALL_BINDIR}/sim7080-emu" --help)
 
   # The consumers of tests/package, against the staged /usr (the prefix a .deb installs to).
   set(consumer_args -DSOURCE_DIR=${SOURCE_DIR} -DBINARY_DIR=${BINARY_DIR} -DPREFIX=${usr}
@@ -93,6 +101,9 @@ endif()
 # ---- package description (configure time) -------------------------------------------------
 include(GNUInstallDirs)
 
+# Debian packages carry their licence as /usr/share/doc/<package>/copyright.
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
+
 set(CPACK_PACKAGE_NAME sim7080)
 set(CPACK_PACKAGE_VENDOR "The sim7080 authors")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -102,7 +113,7 @@ set(CPACK_PACKAGE_DESCRIPTION
 modem with its AT commands; the sim7080-ftp command-line client; and sim7080-emu, an
 emulated SIM7080 on a pseudo-terminal doing real FTP, for tests and development.")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
-set(CPACK_PACKAGE_CONTACT "The sim7080 authors <sim7080@maintainers.invalid>")
+set(CPACK_PACKAGE_CONTACT "The sim7080 authors <sim7080-dev@users.noreply.github.com>")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_GENERATOR DEB)
 
@@ -127,6 +138,10 @@ if(SIM7080_BUILD_TESTS)
     return()
   endif()
   find_program(SIM7080_PKG_CONFIG_EXECUTABLE NAMES pkg-config pkgconf)
+  set(_sim7080_with_tools OFF)
+  if(TARGET sim7080-ftp AND TARGET sim7080-emu)
+    set(_sim7080_with_tools ON)
+  endif()
   add_test(NAME package.deb
     COMMAND ${CMAKE_COMMAND}
             -DCPACK=${CMAKE_CPACK_COMMAND}
@@ -146,6 +161,8 @@ if(SIM7080_BUILD_TESTS)
             -DINSTALL_LIBDIR=${CMAKE_INSTALL_LIBDIR}
             -DINSTALL_INCLUDEDIR=${CMAKE_INSTALL_INCLUDEDIR}
             -DINSTALL_BINDIR=${CMAKE_INSTALL_BINDIR}
+            -DINSTALL_DOCDIR=${CMAKE_INSTALL_DOCDIR}
+            -DWITH_TOOLS=${_sim7080_with_tools}
             -P ${CMAKE_CURRENT_LIST_FILE})
   # cpack builds the `preinstall` target (a no-op once `all` is built) and packs everything.
   set_tests_properties(package.deb PROPERTIES LABELS package TIMEOUT 600)

@@ -112,15 +112,24 @@ enum class Condition {
 /// The category objects; their `name()`s are "sim7080.at", "sim7080.cme", "sim7080.ftp",
 /// "sim7080.transport" and "sim7080.condition".
 const std::error_category& at_category() noexcept;
+/// The "sim7080.cme" category (`+CME ERROR: <n>`).
 const std::error_category& cme_category() noexcept;
+/// The "sim7080.ftp" category (FTP session errors 61–94).
 const std::error_category& ftp_category() noexcept;
+/// The "sim7080.transport" category (the serial device).
 const std::error_category& transport_category() noexcept;
+/// The "sim7080.condition" category of the portable conditions.
 const std::error_category& condition_category() noexcept;
 
+/// Makes AtErrc usable as a std::error_code.
 inline std::error_code make_error_code(AtErrc e) noexcept { return {static_cast<int>(e), at_category()}; }
+/// Makes CmeErrc usable as a std::error_code.
 inline std::error_code make_error_code(CmeErrc e) noexcept { return {static_cast<int>(e), cme_category()}; }
+/// Makes FtpErrc usable as a std::error_code.
 inline std::error_code make_error_code(FtpErrc e) noexcept { return {static_cast<int>(e), ftp_category()}; }
+/// Makes TransportErrc usable as a std::error_code.
 inline std::error_code make_error_code(TransportErrc e) noexcept { return {static_cast<int>(e), transport_category()}; }
+/// Makes Condition usable as a std::error_condition (`ec == Condition::retryable`).
 inline std::error_condition make_error_condition(Condition c) noexcept { return {static_cast<int>(c), condition_category()}; }
 
 /// An FTP session error from the module's number (any number, listed in FtpErrc or not).

@@ -51,9 +51,11 @@ struct GetOptions {
 struct PutOptions {
   PutMethod method = PutMethod::put;          ///< AT+FTPPUT, AT+FTPEXTPUT or AT+FTPETPUT
   PutMode mode = PutMode::store;              ///< STOR, APPE or STOU (AT+FTPPUTOPT)
-  std::function<void(const Progress&)> on_progress;
+  std::function<void(const Progress&)> on_progress;  ///< called as bytes are sent
 };
 
+/// Every AT+FTP* operation of one module as an asynchronous call; what all operations share is
+/// described at the top of this file.
 class FtpSession {
  public:
   class Impl;
@@ -66,7 +68,9 @@ class FtpSession {
   FtpSession(const FtpSession&) = delete;
   FtpSession& operator=(const FtpSession&) = delete;
 
+  /// The executor of the Modem, on which handlers without one of their own run.
   asio::any_io_executor get_executor() const;
+  /// The configuration in use.
   const FtpConfig& config() const noexcept;
   /// Replaces the configuration; changed settings are written before the next operation.
   void set_config(FtpConfig config);

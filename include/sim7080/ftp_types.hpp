@@ -57,8 +57,8 @@ struct FtpConfig {
 
 /// Progress of a transfer: bytes done and, when known, the total.
 struct Progress {
-  std::uint64_t bytes_done = 0;
-  std::optional<std::uint64_t> bytes_total;
+  std::uint64_t bytes_done = 0;              ///< payload bytes moved so far
+  std::optional<std::uint64_t> bytes_total;  ///< the total, when known
 };
 
 /// Result of a download or upload.
@@ -69,9 +69,10 @@ struct TransferResult {
 
 /// One entry of a remote directory listing.
 struct ListEntry {
+  /// What the entry is, from the listing's type character or `<DIR>`.
   enum class Kind { file, directory, symlink, other, unknown };
   std::string name;                                       ///< file name (for symlinks, without " -> target")
-  Kind kind = Kind::unknown;
+  Kind kind = Kind::unknown;                              ///< file, directory, ...
   std::optional<std::uint64_t> size_bytes;                ///< when the listing shows it
   std::optional<std::chrono::sys_seconds> modified;       ///< when the listing shows a full date (UTC assumed)
   std::string raw;                                        ///< the listing line, without CR LF
@@ -81,7 +82,7 @@ struct ListEntry {
 struct ModuleFile {
   /// The module's directories, by their AT index.
   enum class Directory { custapp = 0, fota = 1, datatx = 2, customer = 3 };
-  Directory directory = Directory::customer;
+  Directory directory = Directory::customer;  ///< where the file is
   std::string name;  ///< at most 50 characters, no '/'
 
   /// Parses "/customer/name.txt" (also custapp, fota, datatx); nullopt if it is not one.

@@ -67,6 +67,7 @@ class Modem {
   Modem(const Modem&) = delete;
   Modem& operator=(const Modem&) = delete;
 
+  /// The executor all I/O and handlers without an executor of their own run on.
   asio::any_io_executor get_executor() const;
 
   /// Opens the serial device (raw 8N1 at the given baud, optional RTS/CTS) and starts reading.
@@ -75,13 +76,16 @@ class Modem {
   /// Ends every pending operation with AtErrc::channel_closed and closes the port. The
   /// io_context then runs out of work.
   void close();
+  /// True between a successful open() and close().
   bool is_open() const;
 
   /// Adds a sink that sees all traffic (the FTP password is redacted before any sink).
   void add_trace_sink(TraceSink& sink);
+  /// Removes a sink added with add_trace_sink().
   void remove_trace_sink(TraceSink& sink);
   /// Called with every line that no one claimed (unknown URCs).
   void set_unknown_urc_hook(std::function<void(std::string_view)> hook);
+  /// Counters of unknown URCs, stray results, parse errors and restarts so far.
   ModemStats stats() const;
 
   /// Brings the command interface to a known state: `AT` until `OK` (up to 20 tries, 1 s
@@ -140,7 +144,7 @@ class Modem {
   }
 
   /// Brings the PDP context up (spec §2.5): checks the SIM, waits for attach, sets the APN
-  /// with AT+CNCFG when given, activates with AT+CNACT=<cid>,1 and waits for
+  /// with AT+CNCFG when given, activates with `AT+CNACT=<cid>,1` and waits for
   /// `+APP PDP: <cid>,ACTIVE`; an already active context is left as it is.
   ///
   /// Handler signature: `void(std::error_code, BearerInfo)`.
@@ -158,7 +162,7 @@ class Modem {
         token, std::move(options));
   }
 
-  /// Deactivates the PDP context (AT+CNACT=<cid>,0) and waits for `+APP PDP: <cid>,DEACTIVE`.
+  /// Deactivates the PDP context (`AT+CNACT=<cid>,0`) and waits for `+APP PDP: <cid>,DEACTIVE`.
   ///
   /// Handler signature: `void(std::error_code, BearerInfo)`.
   /// Completion condition: the context reads inactive, or a step failed.

@@ -50,7 +50,7 @@ constexpr bool is_modem(EntryKind kind) noexcept { return kind == EntryKind::mod
 
 /// One conversation line: its kind, its unescaped payload, and for `~` the duration.
 struct Entry {
-  EntryKind kind = EntryKind::host_line;
+  EntryKind kind = EntryKind::host_line;  ///< the line's marker
   std::string bytes;                   ///< unescaped payload (empty for `~` and bare `<`)
   std::chrono::milliseconds pause{0};  ///< duration of a `~` entry; 0 for every other kind
   std::size_t line = 0;                ///< 1-based source line number; 0 when not parsed from text
@@ -69,8 +69,8 @@ using Header = std::pair<std::string, std::string>;
 /// A parsed transcript: ordered headers and the entries in wire order. Comments and blank
 /// lines are not kept.
 struct Transcript {
-  std::vector<Header> headers;
-  std::vector<Entry> entries;
+  std::vector<Header> headers;  ///< `#!` headers, in file order
+  std::vector<Entry> entries;   ///< the conversation, in wire order
 
   /// The value of the first header named `key` (exact, case-sensitive match), if any.
   std::optional<std::string> header(std::string_view key) const;

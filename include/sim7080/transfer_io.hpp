@@ -42,6 +42,7 @@ class UploadSource {
 /// file is extended instead (for resuming at its size).
 class FileSink final : public DownloadSink {
  public:
+  /// A sink for `path`; nothing is opened before begin().
   explicit FileSink(std::filesystem::path path, bool append = false);
   ~FileSink() override;
   std::error_code begin() override;
@@ -64,6 +65,7 @@ class MemorySink final : public DownloadSink {
     data_.insert(data_.end(), bytes.begin(), bytes.end());
     return {};
   }
+  /// The bytes received so far.
   const std::vector<std::byte>& data() const noexcept { return data_; }
 
  private:
@@ -73,6 +75,7 @@ class MemorySink final : public DownloadSink {
 /// Hands each piece of a download to a function; a returned error ends the download.
 class CallbackSink final : public DownloadSink {
  public:
+  /// A sink that calls `fn` with each piece.
   explicit CallbackSink(std::function<std::error_code(std::span<const std::byte>)> fn) : fn_(std::move(fn)) {}
   std::error_code write(std::span<const std::byte> bytes) override { return fn_(bytes); }
 
@@ -83,6 +86,7 @@ class CallbackSink final : public DownloadSink {
 /// Uploads a local file.
 class FileSource final : public UploadSource {
  public:
+  /// Opens `path` for reading at once; see open_error().
   explicit FileSource(const std::filesystem::path& path);
   ~FileSource() override;
   /// Why the file could not be opened ({} if it is open).
@@ -99,6 +103,7 @@ class FileSource final : public UploadSource {
 /// Uploads bytes from memory (not copied: they must outlive the upload).
 class MemorySource final : public UploadSource {
  public:
+  /// A source of `bytes`, which must outlive the upload.
   explicit MemorySource(std::span<const std::byte> bytes) : bytes_(bytes) {}
   std::error_code read(std::span<std::byte> into, std::size_t& got) override;
   std::optional<std::uint64_t> size() const override { return bytes_.size(); }
@@ -111,7 +116,9 @@ class MemorySource final : public UploadSource {
 /// Uploads what a function supplies; it returns the byte count (0 = end) or an error.
 class CallbackSource final : public UploadSource {
  public:
+  /// Fills `into`, sets `got` (0 = end of data), returns an error to abort the upload.
   using Fn = std::function<std::error_code(std::span<std::byte> into, std::size_t& got)>;
+  /// A source that calls `fn` for each chunk.
   explicit CallbackSource(Fn fn) : fn_(std::move(fn)) {}
   std::error_code read(std::span<std::byte> into, std::size_t& got) override { return fn_(into, got); }
 

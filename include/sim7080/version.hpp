@@ -1,9 +1,9 @@
 #pragma once
 /// @file version.hpp
 /// The library version.
-#define SIM7080_VERSION_MAJOR 0
-#define SIM7080_VERSION_MINOR 1
-#define SIM7080_VERSION_PATCH 0
+#define SIM7080_VERSION_MAJOR 0  ///< major version: incompatible API changes
+#define SIM7080_VERSION_MINOR 1  ///< minor version: compatible additions
+#define SIM7080_VERSION_PATCH 0  ///< patch version: fixes
 
 namespace sim7080 {
 /// "0.1.0"

@@ -169,6 +169,7 @@ struct Pacing {
   unsigned baud = 0;        ///< --baud N; 0 = unpaced
   unsigned latency_ms = 0;  ///< --latency-ms N
   std::string name() const; ///< "115200", "921600", "unpaced+1ms"
+  bool operator==(const Pacing&) const = default;
 };
 
 class Rig {
@@ -199,9 +200,11 @@ class Rig {
                               Ms limit);
   /// Runs `method` once over `bytes` bytes: a download of a server file written beforehand into
   /// a PatternSink, or an upload from a PatternSource; checks the bytes either way. `before`
-  /// runs just before the operation starts (after the file was prepared): reset meters there.
+  /// runs just before the operation starts (after the file was prepared), `after` as soon as it
+  /// completed (before the check): take the measurements there.
   sim7080::TransferResult transfer(const Method& method, std::uint64_t bytes, Ms limit,
-                                   const std::function<void()>& before = {});
+                                   const std::function<void()>& before = {},
+                                   const std::function<void()>& after = {});
 
   asio::io_context io;
   WireMeter wire;
@@ -220,6 +223,7 @@ class Rig {
   Child server_;
   Child emu_;
   fs::path emu_stderr_;
+  std::string pty_;
   int generation_ = 0;
   std::uint16_t port_ = 0;
 };

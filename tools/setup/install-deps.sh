@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
   libasio-dev libfmt-dev libgtest-dev libgmock-dev libcli11-dev libbenchmark-dev
-  libcurl4-openssl-dev python3-pyftpdlib python3-serial
+  libcurl4-openssl-dev python3-pyftpdlib python3-serial doxygen dpkg-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -18,6 +18,7 @@ const char* verb_name(Verb v) {
     case Verb::state: return "state";
     case Verb::cert: return "cert";
     case Verb::bearer: return "bearer";
+    case Verb::ports: return "ports";
     case Verb::none: break;
   }
   return "none";
@@ -83,6 +84,9 @@ void add_commands(CLI::App& app, Command& cmd) {
   cert->add_option("LOCAL", cmd.first, "local PEM file")->required();
   cert->add_option("NAME", cmd.second, "file name in the module (then FtpConfig/--ca-file names it)")->required();
   cert->callback([&cmd] { cmd.verb = Verb::cert; });
+
+  auto* ports = app.add_subcommand("ports", "List serial ports; marks a SIM7080's AT port (USB 1e0e:9205/9206, interface 2)");
+  ports->callback([&cmd] { cmd.verb = Verb::ports; });
 
   auto* bearer = app.add_subcommand("bearer", "Bring the PDP context up or down, or show its status");
   bearer->add_option("ACTION", cmd.first, "up, down or status")->required()->check(CLI::IsMember({"up", "down", "status"}));

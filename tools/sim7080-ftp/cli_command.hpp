@@ -8,7 +8,7 @@
 
 namespace sim7080::cli {
 
-enum class Verb { none, get, put, ls, size, mdtm, rm, mkdir, rmdir, mv, state, bearer, cert };
+enum class Verb { none, get, put, ls, size, mdtm, rm, mkdir, rmdir, mv, state, bearer, cert, ports };
 
 struct Command {
   Verb verb = Verb::none;

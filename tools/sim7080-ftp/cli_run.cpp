@@ -13,6 +13,7 @@
 #include "asio/steady_timer.hpp"
 #include "cli_output.hpp"
 #include "progress_bar.hpp"
+#include "sim7080/ports.hpp"
 #include "sim7080/transcript.hpp"
 
 namespace sim7080::cli {
@@ -280,6 +281,7 @@ void Run::start() {
         if (!ec && !options.json) out << text << "\n";
         finish(ec, JsonObject().add("state", text));
       }));
+    case Verb::ports:  // needs no modem: main() runs print_ports() before opening the device
     case Verb::none:
       return finish(make_error_code(AtErrc::invalid_argument), {});
   }
@@ -295,6 +297,28 @@ std::function<void()> run_command(Modem& modem, FtpSession& session, const Comma
   return [weak = std::weak_ptr<Run>(run)] {
     if (auto r = weak.lock()) r->cancel.emit(asio::cancellation_type::terminal);
   };
+}
+
+int print_ports(std::ostream& out, bool json) {
+  const std::vector<SerialPortInfo> ports = list_serial_ports();
+  std::string items;
+  for (const SerialPortInfo& p : ports) {
+    const std::string usb = p.usb_vendor_id && p.usb_product_id
+                                ? fmt::format("{:04x}:{:04x}", *p.usb_vendor_id, *p.usb_product_id) : "-";
+    const std::string iface = p.interface_number ? std::to_string(*p.interface_number) : "-";
+    if (json) {
+      JsonObject o;
+      o.add("device", p.device).add("usb", usb).add("driver", p.driver).add("likely_sim7080_at_port", p.likely_sim7080_at_port);
+      if (p.interface_number) o.add("interface", static_cast<std::uint64_t>(*p.interface_number));
+      items += (items.empty() ? "" : ",") + o.str();
+    } else {
+      out << fmt::format("{:<18} {:<10} {:<3} {:<12} {}\n", p.device, usb, iface, p.driver,
+                         p.likely_sim7080_at_port ? "<- SIM7080 AT port (likely)" : "");
+    }
+  }
+  if (json) out << JsonObject().add("command", "ports").add("ok", true).add_raw("result", "{\"ports\":[" + items + "]}").str() << "\n";
+  else if (ports.empty()) out << "no serial ports found\n";
+  return 0;
 }
 
 int exit_code(std::error_code ec) {

@@ -31,6 +31,10 @@ std::function<void()> run_command(Modem& modem, FtpSession& session, const Comma
 // argument, 3 serial transport error, 4 timeout.
 int exit_code(std::error_code ec);
 
+// `sim7080-ftp ports`: the host's serial ports from sysfs, one per line (or one JSON object);
+// needs no device. Returns the exit status.
+int print_ports(std::ostream& out, bool json);
+
 // "FTP password error (72)" and friends, for the user.
 std::string describe(std::error_code ec);
 

@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  if (cmd.verb == cli::Verb::ports) return cli::print_ports(std::cout, g.json);
   if (g.device.empty()) {
     std::cerr << "sim7080-ftp: no device: give -d/--device or set SIM7080_DEVICE\n";
     return 2;

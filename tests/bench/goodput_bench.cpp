@@ -1,0 +1,213 @@
+// End-to-end goodput of the six transfer methods against sim7080-emu, and the host's CPU time.
+//
+// For every pacing (--baud 115200, --baud 921600, unpaced with --latency-ms 1) and method, one
+// transfer is timed from the call to its completion handler. The bound is what the emulated
+// link allows for the bytes that actually crossed it in that run (a TraceSink on the Modem
+// counts RX and TX): (rx + tx) bytes x 10 bits / baud, plus the emulator's latency for every
+// command line written. The emulator paces output and input in turn (one thread), so the two
+// directions add up. Unpaced, the bound is the latency only (0 without latency: no ratio).
+// ratio = bound / wall time: 100 % means the host lost nothing.
+//
+// Where the rest of the time went: `host` is the host's own turnaround (from each read's
+// completion to the write it caused, summed); `rest` = wall - bound - host is the emulator's
+// and the FTP server's share (session set-up over TCP, sleep overshoot of the pacing, pty
+// wake-ups).
+//
+// Host CPU: getrusage(RUSAGE_SELF) around the transfer (the emulator and server are other
+// processes): CPU % of one core over the wall time, and CPU ms per MiB.
+//
+// Sizes (env): BENCH_SIZE_115200 (default 64K), BENCH_SIZE_921600 (256K), BENCH_SIZE_UNPACED
+// (1M), BENCH_LATENCY_MS (1), BENCH_PACINGS ("115200,921600,unpaced"), BENCH_METHODS (all);
+// extget/extput use min(size, 256K) (the module's RAM holds 300 000 bytes).
+// --smoke (ctest): 16 KiB per method, unpaced with 1 ms latency.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "bench_rig.hpp"
+
+namespace {
+
+using bench::Clock;
+using bench::Method;
+using bench::Pacing;
+
+constexpr double kTargetRatio = 99.0;      // % of the bound
+constexpr double kTargetCpuPct921600 = 2;  // % of one core at 921600 baud
+constexpr std::uint64_t kExtCap = 256 * 1024;
+
+struct Row {
+  std::string method;
+  std::string pacing;
+  unsigned baud = 0;
+  std::uint64_t bytes = 0;
+  double wall_s = 0, bound_s = 0, host_s = 0, cpu_s = 0;
+  double ratio_pct = NAN;
+  bench::WireMeter wire;
+};
+std::vector<Row> g_rows;
+
+bench::Rig& rig() {
+  static bench::Rig r;
+  return r;
+}
+
+void ensure_rig(const Pacing& p) {
+  auto& r = rig();
+  if (r.started() && r.pacing() == p) return;
+  if (!r.started()) {
+    r.start(p);
+  } else {
+    r.restart_emulator(p);
+  }
+  // Warm-up: the first operation on a new emulator writes every session setting; later ones
+  // only what changed (file names). Every measured transfer then starts from the same state.
+  r.transfer(bench::method_by_name("get"), 1000, std::chrono::seconds(60));
+}
+
+void BM_Goodput(benchmark::State& state, Method m, Pacing p, std::uint64_t bytes) {
+  Row row;
+  row.method = m.name();
+  row.pacing = p.name();
+  row.baud = p.baud;
+  row.bytes = bytes;
+  try {
+    ensure_rig(p);
+    auto& r = rig();
+    // Generous: three times the wire time at the baud, plus a minute.
+    const double wire_s = p.baud ? static_cast<double>(bytes) * 1.05 * 10 / p.baud : 0;
+    const auto limit = std::chrono::seconds(60 + static_cast<long>(3 * wire_s));
+    for (auto _ : state) {
+      Clock::time_point t0, t1;
+      Clock::duration cpu0{}, cpu1{};
+      r.transfer(
+          m, bytes, std::chrono::duration_cast<bench::Ms>(limit),
+          [&] {
+            r.wire.reset();
+            cpu0 = bench::process_cpu_time();
+            t0 = Clock::now();
+          },
+          [&] {
+            t1 = Clock::now();
+            cpu1 = bench::process_cpu_time();
+          });
+      const auto secs = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+      row.wall_s = secs(t1 - t0);
+      row.cpu_s = secs(cpu1 - cpu0);
+      row.wire = r.wire;
+      row.host_s = secs(r.wire.host_turnaround);
+      state.SetIterationTime(row.wall_s);
+    }
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  const auto& w = row.wire;
+  row.bound_s = (p.baud ? static_cast<double>(w.rx_bytes + w.tx_bytes) * 10.0 / p.baud : 0.0) +
+                static_cast<double>(w.command_lines) * p.latency_ms / 1000.0;
+  if (row.bound_s > 0) row.ratio_pct = 100.0 * row.bound_s / row.wall_s;
+  g_rows.push_back(row);
+
+  auto& c = state.counters;
+  c["bytes"] = static_cast<double>(bytes);
+  c["goodput_Bps"] = static_cast<double>(bytes) / row.wall_s;
+  c["bound_Bps"] = row.bound_s > 0 ? static_cast<double>(bytes) / row.bound_s : 0;
+  c["ratio_pct"] = std::isnan(row.ratio_pct) ? 0 : row.ratio_pct;
+  c["target_ratio_pct"] = kTargetRatio;
+  c["wall_ms"] = row.wall_s * 1e3;
+  c["bound_ms"] = row.bound_s * 1e3;
+  c["host_ms"] = row.host_s * 1e3;
+  c["rest_ms"] = (row.wall_s - row.bound_s - row.host_s) * 1e3;
+  c["cpu_pct"] = 100.0 * row.cpu_s / row.wall_s;
+  c["cpu_ms_per_MiB"] = row.cpu_s * 1e3 / (static_cast<double>(bytes) / (1 << 20));
+  c["rx_bytes"] = static_cast<double>(w.rx_bytes);
+  c["tx_bytes"] = static_cast<double>(w.tx_bytes);
+  c["lines"] = static_cast<double>(w.command_lines);
+  c["reactions"] = static_cast<double>(w.reactions);
+  c["max_turnaround_us"] = std::chrono::duration<double, std::micro>(w.max_turnaround).count();
+  if (p.baud == 921600) c["target_cpu_pct"] = kTargetCpuPct921600;
+}
+
+void print_summary() {
+  if (g_rows.empty()) return;
+  std::printf("\nGoodput (target: >= %.0f %% of each method's bound) and host CPU (target: <= %.0f %% of one core at "
+              "921600 baud)\n",
+              kTargetRatio, kTargetCpuPct921600);
+  std::printf("%-7s %-12s %9s %11s %11s %8s %9s %9s %9s %6s %9s  %s\n", "method", "pacing", "bytes", "goodput B/s",
+              "bound B/s", "ratio", "bound ms", "host ms", "rest ms", "CPU%", "CPUms/MiB", "verdict");
+  for (const auto& r : g_rows) {
+    std::string verdict;
+    if (std::isnan(r.ratio_pct)) {
+      verdict = "no bound (unpaced, no latency)";
+    } else {
+      verdict = r.ratio_pct >= kTargetRatio ? "ratio met" : "ratio MISSED";
+    }
+    const double cpu_pct = 100.0 * r.cpu_s / r.wall_s;
+    if (r.baud == 921600) verdict += cpu_pct <= kTargetCpuPct921600 ? ", CPU met" : ", CPU MISSED";
+    std::printf("%-7s %-12s %9llu %11.0f %11.0f %7.2f%% %9.1f %9.1f %9.1f %6.2f %9.2f  %s\n", r.method.c_str(),
+                r.pacing.c_str(), static_cast<unsigned long long>(r.bytes), static_cast<double>(r.bytes) / r.wall_s,
+                r.bound_s > 0 ? static_cast<double>(r.bytes) / r.bound_s : 0.0, std::isnan(r.ratio_pct) ? 0 : r.ratio_pct,
+                r.bound_s * 1e3, r.host_s * 1e3, (r.wall_s - r.bound_s - r.host_s) * 1e3, cpu_pct,
+                r.cpu_s * 1e3 / (static_cast<double>(r.bytes) / (1 << 20)), verdict.c_str());
+  }
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool smoke = bench::take_flag(argc, argv, "--smoke");
+  std::vector<std::pair<Pacing, std::uint64_t>> runs;
+  std::vector<Method> methods;
+  try {
+    const unsigned latency = bench::env_unsigned("BENCH_LATENCY_MS", 1);
+    if (smoke) {
+      runs.push_back({Pacing{0, 1}, 16 * 1024});
+    } else {
+      for (const auto& p : split(bench::env_string("BENCH_PACINGS", "115200,921600,unpaced"))) {
+        if (p == "unpaced") {
+          runs.push_back({Pacing{0, latency}, bench::env_bytes("BENCH_SIZE_UNPACED", 1 << 20)});
+        } else {
+          const auto baud = static_cast<unsigned>(std::stoul(p));
+          const std::string var = "BENCH_SIZE_" + p;
+          const std::uint64_t fallback = baud <= 115200 ? 64 * 1024 : 256 * 1024;
+          runs.push_back({Pacing{baud, 0}, bench::env_bytes(var.c_str(), fallback)});
+        }
+      }
+    }
+    for (const auto& name : split(bench::env_string("BENCH_METHODS", "get,extget,etget,put,extput,etput"))) {
+      methods.push_back(bench::method_by_name(name));
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "goodput_bench: %s\n", e.what());
+    return 2;
+  }
+  for (const auto& [pacing, size] : runs) {
+    for (const auto& m : methods) {
+      const std::uint64_t bytes = m.extended() ? std::min(size, kExtCap) : size;
+      const std::string name = std::string("goodput/") + m.name() + "/" + pacing.name() + "/" + std::to_string(bytes);
+      benchmark::RegisterBenchmark(name.c_str(), BM_Goodput, m, pacing, bytes)
+          ->Iterations(1)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("machine", bench::machine_summary());
+  benchmark::RunSpecifiedBenchmarks();
+  rig().stop();
+  print_summary();
+  benchmark::Shutdown();
+  return 0;
+}
