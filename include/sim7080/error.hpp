@@ -21,6 +21,7 @@ enum class AtErrc {
   channel_closed,       ///< the channel was closed while the command was pending
   busy,                 ///< another operation is already running on this session
   truncated,            ///< a transfer ended with fewer bytes than the modem announced
+  baud_rate_fallback,   ///< the modem did not answer at the new baud rate; the link is back at the old one
 };
 
 /// `+CME ERROR: <n>` codes; values equal the module's numbers (category "sim7080.cme").

@@ -100,12 +100,39 @@ class Modem {
   /// handler gets asio::error::operation_aborted.
   template <class Token>
   auto async_initialize(Token&& token) {
+    return async_initialize(20, std::forward<Token>(token));
+  }
+
+  /// As above, with at most `attempts` tries of `AT` (e.g. 3, to probe a baud rate quickly).
+  template <class Token>
+  auto async_initialize(int attempts, Token&& token) {
     return asio::async_initiate<Token, void(std::error_code)>(
-        [this](auto handler) {
+        [this](auto handler, int n) {
           auto slot = asio::get_associated_cancellation_slot(handler);
-          start_initialize(detail::Completion<>(std::move(handler), get_executor()), slot);
+          start_initialize(n, detail::Completion<>(std::move(handler), get_executor()), slot);
         },
-        token);
+        token, attempts);
+  }
+
+  /// Switches the line speed (spec §1.7): `AT+IPR=<rate>`; after its OK the serial port is
+  /// reopened at the new rate and `AT` verifies it (3 tries, 1 s each). If the module does not
+  /// answer, the port goes back to the old rate and `AT` checks the link there. AT+IPR is
+  /// AUTO_SAVE: the module keeps the rate across reboots.
+  ///
+  /// Handler signature: `void(std::error_code)`.
+  /// Completion condition: `AT` answered at the new rate, or the fallback finished.
+  /// Error codes: AtErrc::invalid_argument (a rate the host port or the module cannot use;
+  /// nothing is written), AtErrc::baud_rate_fallback (no answer at the new rate, link fine at the
+  /// old one), AtErrc::timeout (no answer at either rate), CME errors, the link errors.
+  /// Per-Operation Cancellation: terminal, as async_command (the port keeps the rate it has).
+  template <class Token>
+  auto async_set_baud_rate(unsigned baud_rate, Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code)>(
+        [this](auto handler, unsigned rate) {
+          auto slot = asio::get_associated_cancellation_slot(handler);
+          start_set_baud_rate(rate, detail::Completion<>(std::move(handler), get_executor()), slot);
+        },
+        token, baud_rate);
   }
 
   /// Sends one command line (without CR, e.g. "AT+CSQ") and collects its information lines.
@@ -205,7 +232,8 @@ class Modem {
   Impl& impl() noexcept { return *impl_; }
 
  private:
-  void start_initialize(detail::Completion<> done, asio::cancellation_slot slot);
+  void start_initialize(int attempts, detail::Completion<> done, asio::cancellation_slot slot);
+  void start_set_baud_rate(unsigned rate, detail::Completion<> done, asio::cancellation_slot slot);
   void start_command(std::string line, std::chrono::milliseconds timeout,
                      detail::Completion<std::vector<std::string>> done, asio::cancellation_slot slot);
   void start_bearer(int cid, const BearerOptions* up, bool bring_up, detail::Completion<BearerInfo> done,

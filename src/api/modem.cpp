@@ -56,6 +56,13 @@ void Modem::Impl::close() {
   if (traced_) traced_->close();
 }
 
+std::error_code Modem::Impl::set_line_rate(unsigned baud_rate) {
+  if (!port_) return {};
+  if (auto ec = port_->set_baud_rate(baud_rate)) return ec;
+  serial_options_.baud_rate = baud_rate;
+  return {};
+}
+
 Modem::Modem(const asio::any_io_executor& executor) : impl_(std::make_shared<Impl>(executor)) {}
 
 Modem::Modem(transport::ByteStream& stream, std::unique_ptr<at::DeadlineTimer> command_timer,
@@ -105,7 +112,7 @@ void Modem::start_command(std::string line, std::chrono::milliseconds timeout,
             });
 }
 
-void Modem::start_initialize(detail::Completion<> done, asio::cancellation_slot slot) {
+void Modem::start_initialize(int attempts, detail::Completion<> done, asio::cancellation_slot slot) {
   // Initialising says the module's state is unknown (a reboot may have gone unseen): every FTP
   // setting is written again before the next operation.
   impl_->ftp_settings.forget_all();
@@ -134,7 +141,7 @@ void Modem::start_initialize(detail::Completion<> done, asio::cancellation_slot 
                 seq->run_steps(std::move(steps), finish);
               });
   };
-  (*attempt)(20);
+  (*attempt)(std::max(attempts, 1));
 }
 
 }  // namespace sim7080
@@ -172,6 +179,63 @@ void Modem::start_install_certificate(std::string name, std::span<const std::byt
                                     });
                         },
                         pem);
+            });
+}
+
+}  // namespace sim7080
+
+namespace sim7080 {
+namespace {
+
+// The rates AT+IPR accepts (spec §1.7), without 0 (auto-baud: not a rate to switch to).
+constexpr unsigned kModuleRates[] = {300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400,
+                                     921600, 2000000, 2900000, 3000000, 3200000, 3686400, 4000000};
+
+}  // namespace
+
+void Modem::start_set_baud_rate(unsigned rate, detail::Completion<> done, asio::cancellation_slot slot) {
+  auto seq = Sequence::create(*impl_, slot);
+  auto state = share(std::move(done));
+  auto finish = [seq, state](std::error_code ec) {
+    seq->finish();
+    state->complete(ec);
+  };
+  const bool module_ok = std::find(std::begin(kModuleRates), std::end(kModuleRates), rate) != std::end(kModuleRates);
+  if (!module_ok || !transport::is_supported_baud_rate(rate)) return finish(make_error_code(AtErrc::invalid_argument));
+  const unsigned old_rate = impl_->serial_options().baud_rate;
+  auto impl = impl_;
+  // `AT` up to `tries` times, 1 s each; then `then(ec)`.
+  auto probe = std::make_shared<std::function<void(int, std::function<void(std::error_code)>)>>();
+  *probe = [seq, probe](int tries, std::function<void(std::error_code)> then) {
+    seq->call("AT", command_spec(CommandId::at), std::chrono::milliseconds{1000},
+              [seq, probe, tries, then](std::error_code ec, std::vector<std::string>) {
+                if (ec == AtErrc::timeout && tries > 1 && !seq->cancelled()) return (*probe)(tries - 1, then);
+                then(ec);
+              });
+  };
+  seq->call(fmt::format("AT+IPR={}", rate), command_spec(CommandId::ipr),
+            [seq, impl, finish, probe, rate, old_rate](std::error_code ec, std::vector<std::string>) {
+              if (ec) {
+                *probe = nullptr;
+                return finish(ec);
+              }
+              // The new rate applies after the result code (§1.7).
+              if (auto set_ec = impl->set_line_rate(rate)) {
+                *probe = nullptr;
+                return finish(set_ec);
+              }
+              (*probe)(3, [impl, finish, probe, old_rate](std::error_code verify_ec) {
+                if (!verify_ec || verify_ec == asio::error::operation_aborted) {
+                  *probe = nullptr;
+                  return finish(verify_ec);
+                }
+                // No answer at the new rate: back to the old one and see whether the link lives.
+                impl->set_line_rate(old_rate);
+                (*probe)(2, [finish, probe](std::error_code back_ec) {
+                  *probe = nullptr;
+                  finish(back_ec ? back_ec : make_error_code(AtErrc::baud_rate_fallback));
+                });
+              });
             });
 }
 

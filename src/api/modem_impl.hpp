@@ -31,6 +31,8 @@ class Modem::Impl {
   void add_trace_sink(TraceSink& sink);
   void remove_trace_sink(TraceSink& sink);
   const SerialOptions& serial_options() const { return serial_options_; }
+  // Changes the host side's line speed (a no-op over a stream that is not a serial port).
+  std::error_code set_line_rate(unsigned baud_rate);
 
   // One FTP operation at a time on a module (spec §3.0), whichever session asks.
   bool ftp_busy = false;

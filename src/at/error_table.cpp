@@ -77,6 +77,7 @@ std::string_view at_error_message(AtErrc e) noexcept {
     case AtErrc::channel_closed: return "command channel closed";
     case AtErrc::busy: return "another operation is running";
     case AtErrc::truncated: return "transfer ended early: fewer bytes than announced";
+    case AtErrc::baud_rate_fallback: return "modem did not answer at the new baud rate; back at the old rate";
   }
   return "unknown AT layer error";
 }

@@ -117,15 +117,15 @@ void BM_Allocs(benchmark::State& state, Method m) {
   c["allocs_per_write"] = dallocs / (static_cast<double>(row.writes_large) - static_cast<double>(row.writes_small));
 }
 
-void print_summary() {
+void print_summary(std::FILE* out) {
   if (g_rows.empty()) return;
-  std::printf("\nHeap allocations per chunk in steady state (target: 0)\n");
-  std::printf("%-7s %9s %9s %12s %12s %10s %10s %12s  %s\n", "method", "small", "large", "allocs small",
+  std::fprintf(out, "\nHeap allocations per chunk in steady state (target: 0)\n");
+  std::fprintf(out, "%-7s %9s %9s %12s %12s %10s %10s %12s  %s\n", "method", "small", "large", "allocs small",
               "allocs large", "chunks", "per chunk", "per MiB", "verdict");
   for (const auto& r : g_rows) {
     const double dbytes = static_cast<double>(r.large - r.small);
     const double dallocs = static_cast<double>(r.a_large.calls) - static_cast<double>(r.a_small.calls);
-    std::printf("%-7s %9llu %9llu %12llu %12llu %10.0f %10.2f %12.0f  %s\n", r.method.c_str(),
+    std::fprintf(out, "%-7s %9llu %9llu %12llu %12llu %10.0f %10.2f %12.0f  %s\n", r.method.c_str(),
                 static_cast<unsigned long long>(r.small), static_cast<unsigned long long>(r.large),
                 static_cast<unsigned long long>(r.a_small.calls), static_cast<unsigned long long>(r.a_large.calls),
                 r.chunks_large - r.chunks_small, r.per_chunk, dallocs / (dbytes / (1 << 20)),
@@ -149,12 +149,13 @@ int main(int argc, char** argv) {
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
   }
+  std::FILE* const summary_out = bench::summary_stream(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::AddCustomContext("machine", bench::machine_summary());
   benchmark::RunSpecifiedBenchmarks();
   rig().stop();
-  print_summary();
+  print_summary(summary_out);
   benchmark::Shutdown();
   return 0;
 }

@@ -186,6 +186,7 @@ void WireMeter::on_tx(std::span<const std::byte> bytes, Clock::time_point when) 
       }
     }
   }
+  keep(false, bytes, when);
   if (last_was_rx_) {
     const auto gap = when - last_rx_;
     host_turnaround += gap;
@@ -196,13 +197,114 @@ void WireMeter::on_tx(std::span<const std::byte> bytes, Clock::time_point when) 
 }
 
 void WireMeter::on_rx(std::span<const std::byte> bytes, Clock::time_point when) {
+  keep(true, bytes, when);
   rx_bytes += bytes.size();
   ++rx_chunks;
   last_was_rx_ = true;
   last_rx_ = when;
 }
 
-void WireMeter::reset() { *this = WireMeter{}; }
+void WireMeter::reset() {
+  auto kept = std::move(timeline_);
+  const bool recording = recording_;
+  *this = WireMeter{};
+  timeline_ = std::move(kept);
+  timeline_.clear();
+  recording_ = recording;
+}
+
+void WireMeter::record_timeline(std::size_t max_chunks) {
+  timeline_.clear();
+  timeline_.reserve(max_chunks);
+  recording_ = max_chunks > 0;
+}
+
+void WireMeter::keep(bool rx, std::span<const std::byte> bytes, Clock::time_point when) {
+  if (!recording_ || timeline_.size() == timeline_.capacity()) return;
+  Chunk c;
+  c.when = when;
+  c.rx = rx;
+  c.size = static_cast<std::uint32_t>(bytes.size());
+  std::memcpy(c.head, bytes.data(), std::min(bytes.size(), sizeof c.head - 1));
+  timeline_.push_back(c);
+}
+
+namespace {
+
+// "+FTPGET: 2,1460" for "\r\n+FTPGET: 2,1460\r\n<data>"; "(output continued)" for a chunk that
+// does not start a line; "AT+FTPGET=2,1460" for a command line.
+std::string chunk_label(const WireMeter::Chunk& c) {
+  std::string_view h(c.head, ::strnlen(c.head, sizeof c.head));
+  h = h.substr(0, std::min<std::size_t>(h.size(), c.size));
+  if (c.rx) {
+    if (h.rfind("\r\n", 0) != 0) return "(output continued)";
+    h.remove_prefix(2);
+  }
+  const auto end = h.find_first_of("\r\n");
+  const std::string_view line = h.substr(0, end);
+  if (line.empty()) return c.rx ? "(output continued)" : "(data)";
+  if (!c.rx && (line.size() < 2 || (line[0] != 'A' && line[0] != 'a'))) return "(data)";
+  // Numbers of three digits or more (lengths, offsets) become N, so one cause is one line.
+  std::string s;
+  for (std::size_t i = 0; i < line.size();) {
+    std::size_t j = i;
+    while (j < line.size() && line[j] >= '0' && line[j] <= '9') ++j;
+    if (j - i >= 3) {
+      s += 'N';
+      i = j;
+    } else if (j > i) {
+      s.append(line.substr(i, j - i));
+      i = j;
+    } else {
+      s += line[i++];
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<LossItem> loss_breakdown(const WireMeter& wire, Clock::time_point start, Clock::time_point end,
+                                     unsigned baud, unsigned latency_ms) {
+  std::vector<LossItem> items;
+  auto add = [&](const std::string& cause, Clock::duration d) {
+    for (auto& i : items) {
+      if (i.cause == cause) {
+        i.total += d;
+        ++i.count;
+        return;
+      }
+    }
+    items.push_back({cause, d, 1});
+  };
+  const auto per_byte = std::chrono::duration<double>(baud ? 10.0 / baud : 0.0);
+  const auto latency = std::chrono::milliseconds(latency_ms);
+  Clock::time_point free = start;
+  const WireMeter::Chunk* prev = nullptr;
+  for (const auto& c : wire.timeline()) {
+    const std::string label = chunk_label(c);
+    const auto gap = c.when - free;
+    if (gap > Clock::duration::zero()) {
+      if (c.rx) {
+        add(label, gap);
+      } else if (!prev) {
+        add("host: start of the operation, until its first command", gap);
+      } else if (!prev->rx) {
+        // One write at a time: the next starts when the previous one was taken by the pty.
+        add("host: write after write (the previous write draining into the pty)", gap);
+      } else {
+        add("host: turnaround before " + (label == "(data)" ? std::string("data") : label), gap);
+      }
+    }
+    const bool command = !c.rx && label != "(data)";
+    free = std::max(free, c.when) +
+           std::chrono::duration_cast<Clock::duration>(per_byte * c.size) + (command ? latency : Clock::duration::zero());
+    prev = &c;
+  }
+  if (end > free) add("host: after the last output, until the completion handler", end - free);
+  std::sort(items.begin(), items.end(), [](const LossItem& a, const LossItem& b) { return a.total > b.total; });
+  return items;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Child
@@ -553,11 +655,15 @@ sim7080::TransferResult Rig::transfer(const Method& method, std::uint64_t bytes,
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-Clock::duration process_cpu_time() {
+Clock::duration process_cpu_time(Clock::duration* user, Clock::duration* sys) {
   rusage u{};
   ::getrusage(RUSAGE_SELF, &u);
-  const auto us = [](const timeval& t) { return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec); };
-  return std::chrono::duration_cast<Clock::duration>(us(u.ru_utime) + us(u.ru_stime));
+  const auto us = [](const timeval& t) {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec));
+  };
+  if (user) *user = us(u.ru_utime);
+  if (sys) *sys = us(u.ru_stime);
+  return us(u.ru_utime) + us(u.ru_stime);
 }
 
 PeakRss peak_rss() {
@@ -608,6 +714,14 @@ std::string machine_summary() {
   std::string load = read_text("/proc/loadavg");
   if (!load.empty() && load.back() == '\n') load.pop_back();
   return "nproc " + std::to_string(std::thread::hardware_concurrency()) + ", CPU " + model + ", loadavg " + load;
+}
+
+std::FILE* summary_stream(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a(argv[i]);
+    if (a.rfind("--benchmark_format=", 0) == 0 && a != "--benchmark_format=console") return stderr;
+  }
+  return stdout;
 }
 
 bool take_flag(int& argc, char** argv, std::string_view flag) {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -121,10 +122,43 @@ class WireMeter final : public sim7080::TraceSink {
   Clock::duration host_turnaround{}; ///< sum over reactions of (write start - read completion)
   Clock::duration max_turnaround{};
 
+  /// With record_timeline(n), the first n chunks are also kept (time, direction, size, first
+  /// bytes) for loss_breakdown(); the storage is reserved up front, so recording never allocates.
+  struct Chunk {
+    Clock::time_point when;
+    bool rx = false;
+    std::uint32_t size = 0;
+    char head[31] = {};
+  };
+  void record_timeline(std::size_t max_chunks);
+  const std::vector<Chunk>& timeline() const { return timeline_; }
+
  private:
+  bool recording_ = false;
+  std::vector<Chunk> timeline_;
+  void keep(bool rx, std::span<const std::byte> bytes, Clock::time_point when);
   bool last_was_rx_ = false;
   Clock::time_point last_rx_{};
 };
+
+/// Where the time beyond the bound went, from a WireMeter timeline. The emulated link is modelled
+/// as one device that, after output of n bytes, sleeps n x 10 / baud (it writes, then paces),
+/// and after input of n bytes sleeps n x 10 / baud plus, for a command line, its latency. Each
+/// chunk that arrives later than the link was free again adds the difference to a cause:
+///   - a read: the emulator produced output late. Keyed by the first line of the chunk
+///     ("+FTPGET: 1,1", "OK", ...) or "(output continued)" for the rest of a paced burst, whose
+///     gaps are the pacing's sleep overshoot;
+///   - a write: the link waited for the host ("host: ..."), including the operation's start
+///     (before the first write) and its end (after the last read, until the handler ran).
+/// Host wake-up latency for a read is not visible from the host's own timestamps and counts on
+/// the read's side. The items add up to wall - bound (less any overlap the model cannot see).
+struct LossItem {
+  std::string cause;
+  Clock::duration total{};
+  std::uint64_t count = 0;
+};
+std::vector<LossItem> loss_breakdown(const WireMeter& wire, Clock::time_point start, Clock::time_point end,
+                                     unsigned baud, unsigned latency_ms);
 
 // ---------------------------------------------------------------------------------------------
 // Child processes
@@ -231,8 +265,8 @@ class Rig {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-/// Host CPU time of this process (user + system, getrusage RUSAGE_SELF).
-Clock::duration process_cpu_time();
+/// Host CPU time of this process (user + system, getrusage RUSAGE_SELF); the parts if asked.
+Clock::duration process_cpu_time(Clock::duration* user = nullptr, Clock::duration* sys = nullptr);
 /// Peak resident set of this process: VmHWM of /proc/self/status and ru_maxrss, in KiB.
 struct PeakRss {
   long vm_hwm_kib = -1;
@@ -248,7 +282,11 @@ std::string env_string(const char* name, const std::string& fallback);
 /// The machine, for the record: nproc, CPU model, load averages.
 std::string machine_summary();
 
-/// Removes `--smoke` from argv (before benchmark::Initialize sees it); true when present.
+/// Where a benchmark prints its summary table: stdout, or stderr when stdout carries JSON/CSV
+/// (--benchmark_format=json|csv), so the machine-readable output stays parseable.
+std::FILE* summary_stream(int argc, char** argv);
+
+/// Removes `flag` from argv (before benchmark::Initialize sees it); true when present.
 bool take_flag(int& argc, char** argv, std::string_view flag);
 
 }  // namespace bench

@@ -9,9 +9,14 @@
 // ratio = bound / wall time: 100 % means the host lost nothing.
 //
 // Where the rest of the time went: `host` is the host's own turnaround (from each read's
-// completion to the write it caused, summed); `rest` = wall - bound - host is the emulator's
-// and the FTP server's share (session set-up over TCP, sleep overshoot of the pacing, pty
-// wake-ups).
+// completion to the write it caused, summed); `rest` = wall - bound - host. loss_breakdown()
+// (bench_rig.hpp) splits wall - bound by cause from the trace timeline: the link idle while the
+// host had the turn ("host: ..."), and output that came later than the link allowed (the
+// emulator's replies and URCs by their first line, "(output continued)" for the gaps inside a
+// paced burst, i.e. the pacing's sleep overshoot). `host-only` = bound / (bound + the host's
+// time): the ratio an ideal emulator would give, i.e. what the host alone loses, counting every
+// turnaround in full as on a real UART (the emulator hides them: it writes a slice, then sleeps
+// for its wire time, while the host already reacts).
 //
 // Host CPU: getrusage(RUSAGE_SELF) around the transfer (the emulator and server are other
 // processes): CPU % of one core over the wall time, and CPU ms per MiB.
@@ -43,9 +48,11 @@ struct Row {
   std::string pacing;
   unsigned baud = 0;
   std::uint64_t bytes = 0;
-  double wall_s = 0, bound_s = 0, host_s = 0, cpu_s = 0;
+  double wall_s = 0, bound_s = 0, host_s = 0, cpu_s = 0, cpu_user_s = 0, cpu_sys_s = 0;
+  double host_loss_s = 0;  // the host's time on the critical path (conservative, see below)
   double ratio_pct = NAN;
   bench::WireMeter wire;
+  std::vector<bench::LossItem> losses;
 };
 std::vector<Row> g_rows;
 
@@ -79,25 +86,31 @@ void BM_Goodput(benchmark::State& state, Method m, Pacing p, std::uint64_t bytes
     // Generous: three times the wire time at the baud, plus a minute.
     const double wire_s = p.baud ? static_cast<double>(bytes) * 1.05 * 10 / p.baud : 0;
     const auto limit = std::chrono::seconds(60 + static_cast<long>(3 * wire_s));
+    // Room for every chunk of the transfer (reads are >= 1 byte; at the baud rates used here a
+    // read brings a pacing slice of ~baud/1000 bytes, unpaced up to 4096).
+    r.wire.record_timeline(static_cast<std::size_t>(bytes / 64 + 20000));
     for (auto _ : state) {
       Clock::time_point t0, t1;
-      Clock::duration cpu0{}, cpu1{};
+      Clock::duration cpu0{}, cpu1{}, user0{}, user1{}, sys0{}, sys1{};
       r.transfer(
           m, bytes, std::chrono::duration_cast<bench::Ms>(limit),
           [&] {
             r.wire.reset();
-            cpu0 = bench::process_cpu_time();
+            cpu0 = bench::process_cpu_time(&user0, &sys0);
             t0 = Clock::now();
           },
           [&] {
             t1 = Clock::now();
-            cpu1 = bench::process_cpu_time();
+            cpu1 = bench::process_cpu_time(&user1, &sys1);
           });
       const auto secs = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
       row.wall_s = secs(t1 - t0);
       row.cpu_s = secs(cpu1 - cpu0);
+      row.cpu_user_s = secs(user1 - user0);
+      row.cpu_sys_s = secs(sys1 - sys0);
       row.wire = r.wire;
       row.host_s = secs(r.wire.host_turnaround);
+      row.losses = bench::loss_breakdown(r.wire, t0, t1, p.baud, p.latency_ms);
       state.SetIterationTime(row.wall_s);
     }
   } catch (const std::exception& e) {
@@ -108,6 +121,16 @@ void BM_Goodput(benchmark::State& state, Method m, Pacing p, std::uint64_t bytes
   row.bound_s = (p.baud ? static_cast<double>(w.rx_bytes + w.tx_bytes) * 10.0 / p.baud : 0.0) +
                 static_cast<double>(w.command_lines) * p.latency_ms / 1000.0;
   if (row.bound_s > 0) row.ratio_pct = 100.0 * row.bound_s / row.wall_s;
+  // The host's time on the critical path, counted conservatively: every turnaround in full (on
+  // a real UART the last byte of a reply arrives at the end of its wire time, so nothing hides
+  // the host's reaction; the emulator writes a slice first and then sleeps, which hides it),
+  // plus the other idle time the breakdown gives the host (start, end, write after write).
+  row.host_loss_s = row.host_s;
+  for (const auto& l : row.losses) {
+    if (l.cause.rfind("host:", 0) == 0 && l.cause.rfind("host: turnaround", 0) != 0) {
+      row.host_loss_s += std::chrono::duration<double>(l.total).count();
+    }
+  }
   g_rows.push_back(row);
 
   auto& c = state.counters;
@@ -121,6 +144,12 @@ void BM_Goodput(benchmark::State& state, Method m, Pacing p, std::uint64_t bytes
   c["host_ms"] = row.host_s * 1e3;
   c["rest_ms"] = (row.wall_s - row.bound_s - row.host_s) * 1e3;
   c["cpu_pct"] = 100.0 * row.cpu_s / row.wall_s;
+  c["cpu_user_ms"] = row.cpu_user_s * 1e3;
+  c["cpu_sys_ms"] = row.cpu_sys_s * 1e3;
+  // What the ratio would be with an ideal emulator: only the host's own time added.
+  c["host_critical_ms"] = row.host_loss_s * 1e3;
+  c["host_only_ratio_pct"] = row.bound_s > 0 ? 100.0 * row.bound_s / (row.bound_s + row.host_loss_s) : 0;
+  c["wire_efficiency_pct"] = 100.0 * static_cast<double>(bytes) / static_cast<double>(w.rx_bytes + w.tx_bytes);
   c["cpu_ms_per_MiB"] = row.cpu_s * 1e3 / (static_cast<double>(bytes) / (1 << 20));
   c["rx_bytes"] = static_cast<double>(w.rx_bytes);
   c["tx_bytes"] = static_cast<double>(w.tx_bytes);
@@ -128,15 +157,26 @@ void BM_Goodput(benchmark::State& state, Method m, Pacing p, std::uint64_t bytes
   c["reactions"] = static_cast<double>(w.reactions);
   c["max_turnaround_us"] = std::chrono::duration<double, std::micro>(w.max_turnaround).count();
   if (p.baud == 921600) c["target_cpu_pct"] = kTargetCpuPct921600;
+  double host_loss = 0, continued = 0, emulator = 0;
+  for (const auto& l : row.losses) {
+    const double ms = std::chrono::duration<double, std::milli>(l.total).count();
+    if (l.cause.rfind("host:", 0) == 0) host_loss += ms;
+    else if (l.cause == "(output continued)") continued += ms;
+    else emulator += ms;
+  }
+  c["loss_host_ms"] = host_loss;                // the link idle, waiting for the host
+  c["loss_pacing_overshoot_ms"] = continued;    // gaps inside the emulator's paced bursts
+  c["loss_emulator_reply_ms"] = emulator;       // the emulator's replies and URCs later than the link allowed
 }
 
-void print_summary() {
+void print_summary(std::FILE* out) {
   if (g_rows.empty()) return;
-  std::printf("\nGoodput (target: >= %.0f %% of each method's bound) and host CPU (target: <= %.0f %% of one core at "
+  std::fprintf(out, "\nGoodput (target: >= %.0f %% of each method's bound) and host CPU (target: <= %.0f %% of one core at "
               "921600 baud)\n",
               kTargetRatio, kTargetCpuPct921600);
-  std::printf("%-7s %-12s %9s %11s %11s %8s %9s %9s %9s %6s %9s  %s\n", "method", "pacing", "bytes", "goodput B/s",
-              "bound B/s", "ratio", "bound ms", "host ms", "rest ms", "CPU%", "CPUms/MiB", "verdict");
+  std::fprintf(out, "%-7s %-12s %9s %11s %11s %8s %9s %9s %9s %9s %6s %9s  %s\n", "method", "pacing", "bytes",
+              "goodput B/s", "bound B/s", "ratio", "host-only", "bound ms", "host ms", "rest ms", "CPU%", "CPUms/MiB",
+              "verdict");
   for (const auto& r : g_rows) {
     std::string verdict;
     if (std::isnan(r.ratio_pct)) {
@@ -146,11 +186,23 @@ void print_summary() {
     }
     const double cpu_pct = 100.0 * r.cpu_s / r.wall_s;
     if (r.baud == 921600) verdict += cpu_pct <= kTargetCpuPct921600 ? ", CPU met" : ", CPU MISSED";
-    std::printf("%-7s %-12s %9llu %11.0f %11.0f %7.2f%% %9.1f %9.1f %9.1f %6.2f %9.2f  %s\n", r.method.c_str(),
+    const double host_only = r.bound_s > 0 ? 100.0 * r.bound_s / (r.bound_s + r.host_loss_s) : 0.0;
+    std::fprintf(out, "%-7s %-12s %9llu %11.0f %11.0f %7.2f%% %8.2f%% %9.1f %9.1f %9.1f %6.2f %9.2f  %s\n", r.method.c_str(),
                 r.pacing.c_str(), static_cast<unsigned long long>(r.bytes), static_cast<double>(r.bytes) / r.wall_s,
                 r.bound_s > 0 ? static_cast<double>(r.bytes) / r.bound_s : 0.0, std::isnan(r.ratio_pct) ? 0 : r.ratio_pct,
-                r.bound_s * 1e3, r.host_s * 1e3, (r.wall_s - r.bound_s - r.host_s) * 1e3, cpu_pct,
+                host_only, r.bound_s * 1e3, r.host_s * 1e3, (r.wall_s - r.bound_s - r.host_s) * 1e3, cpu_pct,
                 r.cpu_s * 1e3 / (static_cast<double>(r.bytes) / (1 << 20)), verdict.c_str());
+  }
+  std::fprintf(out, "\nWhere wall - bound went (largest causes; see loss_breakdown() in bench_rig.hpp)\n");
+  for (const auto& r : g_rows) {
+    std::fprintf(out, "%s @ %s: wall - bound = %.1f ms\n", r.method.c_str(), r.pacing.c_str(), (r.wall_s - r.bound_s) * 1e3);
+    int shown = 0;
+    for (const auto& l : r.losses) {
+      if (++shown > 6) break;
+      const double ms = std::chrono::duration<double, std::milli>(l.total).count();
+      std::fprintf(out, "    %8.2f ms in %6llu gaps (%8.1f us each)  %s\n", ms, static_cast<unsigned long long>(l.count),
+                  1e3 * ms / static_cast<double>(l.count), l.cause.c_str());
+    }
   }
 }
 
@@ -202,12 +254,13 @@ int main(int argc, char** argv) {
           ->Unit(benchmark::kMillisecond);
     }
   }
+  std::FILE* const summary_out = bench::summary_stream(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::AddCustomContext("machine", bench::machine_summary());
   benchmark::RunSpecifiedBenchmarks();
   rig().stop();
-  print_summary();
+  print_summary(summary_out);
   benchmark::Shutdown();
   return 0;
 }

@@ -122,15 +122,15 @@ void BM_PeakRss(benchmark::State& state, std::string method) {
   c["bytes_large"] = static_cast<double>(row.large);
 }
 
-void print_summary() {
+void print_summary(std::FILE* out) {
   if (g_rows.empty()) return;
-  std::printf("\nPeak RSS of the host process, download streamed to a FileSink (target: growth < %.0f KiB)\n",
+  std::fprintf(out, "\nPeak RSS of the host process, download streamed to a FileSink (target: growth < %.0f KiB)\n",
               kTargetGrowthKiB);
-  std::printf("%-7s %10s %10s %14s %14s %11s %16s %16s  %s\n", "method", "small", "large", "VmHWM small KiB",
+  std::fprintf(out, "%-7s %10s %10s %14s %14s %11s %16s %16s  %s\n", "method", "small", "large", "VmHWM small KiB",
               "VmHWM large KiB", "growth KiB", "ru_maxrss small", "ru_maxrss large", "verdict");
   for (const auto& r : g_rows) {
     const long growth = r.l.hwm_kib - r.s.hwm_kib;
-    std::printf("%-7s %10llu %10llu %14ld %14ld %11ld %16ld %16ld  %s\n", r.method.c_str(),
+    std::fprintf(out, "%-7s %10llu %10llu %14ld %14ld %11ld %16ld %16ld  %s\n", r.method.c_str(),
                 static_cast<unsigned long long>(r.small), static_cast<unsigned long long>(r.large), r.s.hwm_kib,
                 r.l.hwm_kib, growth, r.s.maxrss_kib, r.l.maxrss_kib, static_cast<double>(growth) < kTargetGrowthKiB ? "met" : "MISSED");
   }
@@ -165,11 +165,12 @@ int main(int argc, char** argv) {
   for (const auto& m : methods) {
     benchmark::RegisterBenchmark(("peak_rss/" + m).c_str(), BM_PeakRss, m)->Iterations(1)->Unit(benchmark::kMillisecond);
   }
+  std::FILE* const summary_out = bench::summary_stream(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::AddCustomContext("machine", bench::machine_summary());
   benchmark::RunSpecifiedBenchmarks();
-  print_summary();
+  print_summary(summary_out);
   benchmark::Shutdown();
   return 0;
 }

@@ -110,7 +110,8 @@ for b in load("goodput") if "goodput" in names else []:
     ratio = b["ratio_pct"]
     fig = f"{b['goodput_Bps']:,.0f} B/s"
     if b["bound_Bps"] > 0:
-        fig += f" = {ratio:.2f} % of {b['bound_Bps']:,.0f} B/s (host {b['host_ms']:.1f} ms, rest {b['rest_ms']:.0f} ms of {b['wall_ms']:.0f} ms)"
+        fig += (f" = {ratio:.2f} % of {b['bound_Bps']:,.0f} B/s; host-only {b['host_only_ratio_pct']:.2f} %"
+                f" (host {b['host_critical_ms']:.1f} ms, emulator {b['loss_emulator_reply_ms'] + b['loss_pacing_overshoot_ms']:.0f} ms of {b['wall_ms']:.0f} ms)")
         rows.append(("goodput / bound", case, fig, ">= 99 %", verdict(ratio >= 99)))
     else:
         rows.append(("goodput / bound", case, fig + " (no bound: unpaced, no latency)", ">= 99 %", "n/a"))

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   Globals g;
   if (const char* dev = std::getenv("SIM7080_DEVICE")) g.device = dev;
   app.add_option("-d,--device", g.device, "serial device of the modem's AT port (default $SIM7080_DEVICE)");
-  app.add_option("-b,--baud", g.baud, "baud rate")->capture_default_str();
+  app.add_option("-b,--baud", g.baud, "baud rate; other than 115200, the module is switched to it with AT+IPR if needed")->capture_default_str();
   app.add_flag("--rtscts", g.rtscts, "hardware flow control (RTS/CTS)");
   app.add_option("-s,--server", g.server, "FTP server (IPv4 address or host name)");
   app.add_option("-P,--port", g.port, "FTP control port")->capture_default_str();
@@ -168,19 +168,46 @@ int main(int argc, char** argv) {
     signals.cancel();
     modem.close();
   };
-  modem.async_initialize(asio::bind_cancellation_slot(init_cancel.slot(), [&](std::error_code ec) {
+  auto run_it = [&] {
     initialising = false;
-    if (ec) {
-      if (ec == asio::error::operation_aborted && timed_out) ec = make_error_code(AtErrc::timeout);
-      fail(ec, "modem initialisation failed: " + cli::describe(ec));
-      return done(ec);
-    }
     if (timeout.count() > 0) {
       const auto left = timeout - std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
       options.timeout = std::max(left, std::chrono::milliseconds{1});
       deadline.cancel();  // the command's own deadline takes over
     }
     cancel_run = cli::run_command(modem, session, cmd, options, std::cout, std::cerr, done);
+  };
+  auto init_failed = [&](std::error_code ec) {
+    initialising = false;
+    if (ec == asio::error::operation_aborted && timed_out) ec = make_error_code(AtErrc::timeout);
+    fail(ec, "modem initialisation failed: " + cli::describe(ec));
+    done(ec);
+  };
+  auto bind_init = [&](auto f) { return asio::bind_cancellation_slot(init_cancel.slot(), std::move(f)); };
+
+  // -b RATE other than the factory 115200: the module may already run at RATE (AT+IPR is
+  // saved), so probe it there first; if it stays silent, talk at 115200 and switch it with
+  // AT+IPR, falling back to 115200 if the new rate does not work.
+  constexpr unsigned kFactoryBaud = 115200;
+  const bool upgrade = g.baud != kFactoryBaud;
+  auto upgrade_from_factory_rate = [&] {
+    if (auto ec = modem.open(SerialOptions{g.device, kFactoryBaud, g.rtscts})) return init_failed(ec);
+    modem.async_initialize(bind_init([&](std::error_code ec) {
+      if (ec) return init_failed(ec);
+      modem.async_set_baud_rate(g.baud, bind_init([&](std::error_code baud_ec) {
+        if (baud_ec == AtErrc::baud_rate_fallback) {
+          if (!g.quiet && !g.json) std::cerr << "sim7080-ftp: " << g.baud << " baud did not work; staying at " << kFactoryBaud << "\n";
+        } else if (baud_ec) {
+          return init_failed(baud_ec);
+        }
+        run_it();
+      }));
+    }));
+  };
+  modem.async_initialize(upgrade ? 3 : 20, bind_init([&](std::error_code ec) {
+    if (!ec) return run_it();
+    if (upgrade && ec == AtErrc::timeout) return upgrade_from_factory_rate();
+    init_failed(ec);
   }));
   io.run();
   if (recorder) recorder->flush();

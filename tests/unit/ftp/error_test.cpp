@@ -16,7 +16,7 @@ namespace {
 constexpr std::array kAtErrcs{
     AtErrc::timeout,         AtErrc::line_too_long,   AtErrc::malformed_line,   AtErrc::error_result,
     AtErrc::protocol_error,  AtErrc::modem_restarted, AtErrc::modem_powered_down, AtErrc::invalid_argument,
-    AtErrc::channel_closed,  AtErrc::busy,            AtErrc::truncated,
+    AtErrc::channel_closed,  AtErrc::busy,            AtErrc::truncated,  AtErrc::baud_rate_fallback,
 };
 
 constexpr std::array kFtpErrcs{

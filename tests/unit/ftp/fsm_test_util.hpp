@@ -45,6 +45,7 @@ inline std::string describe(std::error_code ec) {
       case AtErrc::channel_closed: return "at.channel_closed";
       case AtErrc::busy: return "at.busy";
       case AtErrc::truncated: return "at.truncated";
+      case AtErrc::baud_rate_fallback: return "at.baud_rate_fallback";
     }
   }
   if (ec.category() == ftp_category()) return "ftp." + std::to_string(ec.value());

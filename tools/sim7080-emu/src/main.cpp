@@ -2,6 +2,7 @@
 // feeds host bytes to the modem core and worker events back into it.
 #include <curl/curl.h>
 #include <poll.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,6 +22,21 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 }  // namespace
+
+// The line speed the host set on its side of the pty (the pair shares one termios).
+static std::uint32_t host_line_speed(int fd) {
+  termios t{};
+  if (::tcgetattr(fd, &t) != 0) return 0;
+  struct Rate { speed_t code; std::uint32_t baud; };
+  static constexpr Rate kRates[] = {{B9600, 9600},       {B19200, 19200},     {B38400, 38400},     {B57600, 57600},
+                                    {B115200, 115200},   {B230400, 230400},   {B460800, 460800},   {B921600, 921600},
+                                    {B2000000, 2000000}, {B3000000, 3000000}, {B4000000, 4000000}};
+  const speed_t s = ::cfgetospeed(&t);
+  for (const auto& r : kRates) {
+    if (r.code == s) return r.baud;
+  }
+  return 0;
+}
 
 int main(int argc, char** argv) {
   using namespace sim7080emu;
@@ -63,7 +79,10 @@ int main(int argc, char** argv) {
           std::uint32_t baud = writer.baud();
           if (baud > 0)  // input pacing: the UART delivers at most baud/10 bytes per second
             std::this_thread::sleep_for(std::chrono::microseconds(r * 10'000'000 / baud));
-          modem.on_input(buf, static_cast<std::size_t>(r));
+          // A UART at another speed than the module's reads garbage: drop it (--strict-baud).
+          if (!(opt.strict_baud && baud > 0 && host_line_speed(pty.master) != baud)) {
+            modem.on_input(buf, static_cast<std::size_t>(r));
+          }
         }
       } else if (fds[0].revents & POLLHUP) {
         // Nobody has the slave open (only possible with --exit-on-hangup, where we keep no

@@ -48,6 +48,9 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
                  "CMD=CODE (repeatable): that operation ends with session error CODE, e.g. "
                  "--fail FTPGET=64 --fail FTPSIZE=77");
   app.add_flag("--strict-dele", o.strict_dele, "answer ERROR to AT+FTPDELE=1 (only bare form)");
+  app.add_flag("--strict-baud", o.strict_baud,
+               "with --baud: ignore host bytes while the host's line speed (its termios) differs from the "
+               "module's rate, as a real UART would see garbage (tests AT+IPR upgrades and their fallback)");
   app.add_flag("--etput-manual-order", o.etput_manual_order,
                "AT+FTPETPUT=2 answers +FTPETPUT: 2,1 without a leading OK (manual's order)");
   app.add_flag("--rest-clears", o.rest_clears, "FTPREST is cleared after each session");

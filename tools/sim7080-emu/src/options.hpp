@@ -28,6 +28,7 @@ struct Options {
   std::optional<std::uint64_t> drop_after_bytes;
   std::map<std::string, int> fail;        // --fail CMD=CODE
   bool strict_dele = false;
+  bool strict_baud = false;  // drop host bytes sent at another rate than the module's (AT+IPR)
   bool etput_manual_order = false;
   bool rest_clears = false;
   std::size_t ram_bytes = 307200;
