@@ -21,6 +21,8 @@
 
 namespace {
 
+bool g_failed = false;  // a benchmark could not run: the exit status says so (never for time)
+
 using bench::Method;
 constexpr std::uint64_t kExtCap = 256 * 1024;
 
@@ -94,6 +96,7 @@ void BM_Allocs(benchmark::State& state, Method m) {
     }
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
+    g_failed = true;
     return;
   }
   const double dchunks = row.chunks_large - row.chunks_small;
@@ -157,5 +160,5 @@ int main(int argc, char** argv) {
   rig().stop();
   print_summary(summary_out);
   benchmark::Shutdown();
-  return 0;
+  return g_failed ? 1 : 0;
 }

@@ -290,8 +290,9 @@ std::vector<LossItem> loss_breakdown(const WireMeter& wire, Clock::time_point st
       } else if (!prev) {
         add("host: start of the operation, until its first command", gap);
       } else if (!prev->rx) {
-        // One write at a time: the next starts when the previous one was taken by the pty.
-        add("host: write after write (the previous write draining into the pty)", gap);
+        // One write at a time: the next starts when the pty took the previous one, i.e. when
+        // the emulator read it (unpaced, nothing in the bound covers this time).
+        add("pty: write after write (the emulator still reading the previous one)", gap);
       } else {
         add("host: turnaround before " + (label == "(data)" ? std::string("data") : label), gap);
       }

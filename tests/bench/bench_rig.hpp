@@ -148,8 +148,10 @@ class WireMeter final : public sim7080::TraceSink {
 ///   - a read: the emulator produced output late. Keyed by the first line of the chunk
 ///     ("+FTPGET: 1,1", "OK", ...) or "(output continued)" for the rest of a paced burst, whose
 ///     gaps are the pacing's sleep overshoot;
-///   - a write: the link waited for the host ("host: ..."), including the operation's start
-///     (before the first write) and its end (after the last read, until the handler ran).
+///   - a write after a read: the link waited for the host ("host: ..."), as did the operation's
+///     start (before the first write) and its end (after the last read, until the handler ran);
+///   - a write after a write: the previous write was still draining into the emulator ("pty:
+///     ..."; the channel keeps one write in flight).
 /// Host wake-up latency for a read is not visible from the host's own timestamps and counts on
 /// the read's side. The items add up to wall - bound (less any overlap the model cannot see).
 struct LossItem {

@@ -35,6 +35,8 @@
 
 namespace {
 
+bool g_failed = false;  // a benchmark could not run: the exit status says so (never for time)
+
 using bench::Clock;
 using bench::Method;
 using bench::Pacing;
@@ -115,6 +117,7 @@ void BM_Goodput(benchmark::State& state, Method m, Pacing p, std::uint64_t bytes
     }
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
+    g_failed = true;
     return;
   }
   const auto& w = row.wire;
@@ -124,10 +127,10 @@ void BM_Goodput(benchmark::State& state, Method m, Pacing p, std::uint64_t bytes
   // The host's time on the critical path, counted conservatively: every turnaround in full (on
   // a real UART the last byte of a reply arrives at the end of its wire time, so nothing hides
   // the host's reaction; the emulator writes a slice first and then sleeps, which hides it),
-  // plus the other idle time the breakdown gives the host (start, end, write after write).
+  // plus the other idle time the breakdown gives the host (start and end).
   row.host_loss_s = row.host_s;
   for (const auto& l : row.losses) {
-    if (l.cause.rfind("host:", 0) == 0 && l.cause.rfind("host: turnaround", 0) != 0) {
+    if (l.cause.rfind("host:", 0) == 0 && l.cause.rfind("host: turnaround", 0) != 0) {  // start, end
       row.host_loss_s += std::chrono::duration<double>(l.total).count();
     }
   }
@@ -157,14 +160,16 @@ void BM_Goodput(benchmark::State& state, Method m, Pacing p, std::uint64_t bytes
   c["reactions"] = static_cast<double>(w.reactions);
   c["max_turnaround_us"] = std::chrono::duration<double, std::micro>(w.max_turnaround).count();
   if (p.baud == 921600) c["target_cpu_pct"] = kTargetCpuPct921600;
-  double host_loss = 0, continued = 0, emulator = 0;
+  double host_loss = 0, continued = 0, emulator = 0, pty = 0;
   for (const auto& l : row.losses) {
     const double ms = std::chrono::duration<double, std::milli>(l.total).count();
     if (l.cause.rfind("host:", 0) == 0) host_loss += ms;
+    else if (l.cause.rfind("pty:", 0) == 0) pty += ms;
     else if (l.cause == "(output continued)") continued += ms;
     else emulator += ms;
   }
   c["loss_host_ms"] = host_loss;                // the link idle, waiting for the host
+  c["loss_pty_ms"] = pty;                       // a write waiting for the emulator to read the previous one
   c["loss_pacing_overshoot_ms"] = continued;    // gaps inside the emulator's paced bursts
   c["loss_emulator_reply_ms"] = emulator;       // the emulator's replies and URCs later than the link allowed
 }
@@ -262,5 +267,5 @@ int main(int argc, char** argv) {
   rig().stop();
   print_summary(summary_out);
   benchmark::Shutdown();
-  return 0;
+  return g_failed ? 1 : 0;
 }

@@ -1,9 +1,12 @@
 // Tokenizer throughput on a payload-heavy stream (AT+FTPGET reads of 1460 random bytes) and a
 // line-heavy stream (URCs and short replies). Targets: ≥ 1 GB/s and ≥ 200 MB/s.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "at/tokenizer.hpp"
 
@@ -58,7 +61,7 @@ void run(benchmark::State& state, const std::string& input, std::size_t chunk) {
     }
     benchmark::DoNotOptimize(sink.events);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(input.size()));
 }
 
 void BM_PayloadHeavy(benchmark::State& state) {
@@ -75,6 +78,53 @@ void BM_LineHeavy(benchmark::State& state) {
 }
 BENCHMARK(BM_LineHeavy)->Arg(4096)->Arg(64);
 
+// Prints each throughput beside its target once the runs are done (console output as usual).
+class TargetReporter final : public benchmark::ConsoleReporter {
+ public:
+  explicit TargetReporter(OutputOptions o) : ConsoleReporter(o) {}
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const auto& r : runs) {
+      const auto t = r.counters.find("target_MBps");
+      const auto b = r.counters.find("bytes_per_second");
+      if (r.error_occurred || t == r.counters.end() || b == r.counters.end()) continue;
+      lines_.push_back({r.benchmark_name(), b->second.value / 1e6, t->second.value});
+    }
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    std::printf("\nTokenizer throughput against its targets\n");
+    for (const auto& l : lines_) {
+      std::printf("%-28s %10.0f MB/s  target >= %5.0f MB/s  %s\n", l.name.c_str(), l.mbps, l.target,
+                  l.mbps >= l.target ? "met" : "MISSED");
+    }
+  }
+
+ private:
+  struct Line {
+    std::string name;
+    double mbps, target;
+  };
+  std::vector<Line> lines_;
+};
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  bool console = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a(argv[i]);
+    if (a.rfind("--benchmark_format=", 0) == 0 && a != "--benchmark_format=console") console = false;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (console) {
+    TargetReporter reporter(::isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
+                                                    : benchmark::ConsoleReporter::OO_Tabular);
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+  } else {
+    benchmark::RunSpecifiedBenchmarks();
+  }
+  benchmark::Shutdown();
+  return 0;
+}

@@ -23,6 +23,8 @@
 
 namespace {
 
+bool g_failed = false;  // a benchmark could not run: the exit status says so (never for time)
+
 constexpr double kTargetGrowthKiB = 1024;
 
 struct ChildResult {
@@ -105,6 +107,7 @@ void BM_PeakRss(benchmark::State& state, std::string method) {
     }
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
+    g_failed = true;
     return;
   }
   g_rows.push_back(row);
@@ -172,5 +175,5 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   print_summary(summary_out);
   benchmark::Shutdown();
-  return 0;
+  return g_failed ? 1 : 0;
 }

@@ -111,7 +111,7 @@ for b in load("goodput") if "goodput" in names else []:
     fig = f"{b['goodput_Bps']:,.0f} B/s"
     if b["bound_Bps"] > 0:
         fig += (f" = {ratio:.2f} % of {b['bound_Bps']:,.0f} B/s; host-only {b['host_only_ratio_pct']:.2f} %"
-                f" (host {b['host_critical_ms']:.1f} ms, emulator {b['loss_emulator_reply_ms'] + b['loss_pacing_overshoot_ms']:.0f} ms of {b['wall_ms']:.0f} ms)")
+                f" (host {b['host_critical_ms']:.1f} ms, emulator {b['loss_emulator_reply_ms'] + b['loss_pacing_overshoot_ms'] + b['loss_pty_ms']:.0f} ms of {b['wall_ms']:.0f} ms)")
         rows.append(("goodput / bound", case, fig, ">= 99 %", verdict(ratio >= 99)))
     else:
         rows.append(("goodput / bound", case, fig + " (no bound: unpaced, no latency)", ">= 99 %", "n/a"))

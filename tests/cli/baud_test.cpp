@@ -10,15 +10,15 @@ class CliBaud : public OwnRigTest {};
 
 TEST_F(CliBaud, UpgradesWithIprAndFindsTheRateNextTime) {
   ASSERT_TRUE(rig.start({.emu_args = {"--baud", "115200", "--strict-baud"}}));
-  const auto first = rig.ftp({"-b", "921600", "--trace", (rig.local_dir() / "t1.txt").string(), "state"});
+  const auto first = rig.ftp({"-b", "921600", "--record", (rig.local_dir() / "t1.at").string(), "state"});
   ASSERT_TRUE(exited(first, 0)) << first;
   EXPECT_EQ(first.out, "idle\n");
-  const std::string trace = read_file(rig.local_dir() / "t1.txt");
-  EXPECT_NE(trace.find("AT+IPR=921600"), std::string::npos);
+  const std::string trace = read_file(rig.local_dir() / "t1.at");
+  EXPECT_NE(trace.find("> AT+IPR=921600\n"), std::string::npos) << trace;
   // The module now runs at 921600: a second run talks to it at once, with no AT+IPR.
-  const auto second = rig.ftp({"-b", "921600", "--trace", (rig.local_dir() / "t2.txt").string(), "state"});
+  const auto second = rig.ftp({"-b", "921600", "--record", (rig.local_dir() / "t2.at").string(), "state"});
   ASSERT_TRUE(exited(second, 0)) << second;
-  EXPECT_EQ(read_file(rig.local_dir() / "t2.txt").find("AT+IPR"), std::string::npos);
+  EXPECT_EQ(read_file(rig.local_dir() / "t2.at").find("AT+IPR"), std::string::npos);
   EXPECT_LT(second.seconds, first.seconds);
 }
 
