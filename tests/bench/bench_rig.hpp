@@ -122,6 +122,15 @@ class WireMeter final : public sim7080::TraceSink {
   Clock::duration host_turnaround{}; ///< sum over reactions of (write start - read completion)
   Clock::duration max_turnaround{};
 
+  /// The counters above, without the timeline.
+  struct Counts {
+    std::uint64_t rx_bytes = 0, tx_bytes = 0, rx_chunks = 0, tx_chunks = 0, command_lines = 0, reactions = 0;
+    Clock::duration host_turnaround{}, max_turnaround{};
+  };
+  Counts counts() const {
+    return {rx_bytes, tx_bytes, rx_chunks, tx_chunks, command_lines, reactions, host_turnaround, max_turnaround};
+  }
+
   /// With record_timeline(n), the first n chunks are also kept (time, direction, size, first
   /// bytes) for loss_breakdown(); the storage is reserved up front, so recording never allocates.
   struct Chunk {

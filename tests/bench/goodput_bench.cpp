@@ -25,11 +25,14 @@
 // (1M), BENCH_LATENCY_MS (1), BENCH_PACINGS ("115200,921600,unpaced"), BENCH_METHODS (all);
 // extget/extput use min(size, 256K) (the module's RAM holds 300 000 bytes).
 // --smoke (ctest): 16 KiB per method, unpaced with 1 ms latency.
+// Also (not in --smoke; BENCH_CALIBRATE=0 skips it): rig/sleep_overshoot, the real length of the
+// sleeps the emulator paces with, on this machine.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <thread>
 
 #include "bench_rig.hpp"
 
@@ -53,7 +56,7 @@ struct Row {
   double wall_s = 0, bound_s = 0, host_s = 0, cpu_s = 0, cpu_user_s = 0, cpu_sys_s = 0;
   double host_loss_s = 0;  // the host's time on the critical path (conservative, see below)
   double ratio_pct = NAN;
-  bench::WireMeter wire;
+  bench::WireMeter::Counts wire;
   std::vector<bench::LossItem> losses;
 };
 std::vector<Row> g_rows;
@@ -110,7 +113,7 @@ void BM_Goodput(benchmark::State& state, Method m, Pacing p, std::uint64_t bytes
       row.cpu_s = secs(cpu1 - cpu0);
       row.cpu_user_s = secs(user1 - user0);
       row.cpu_sys_s = secs(sys1 - sys0);
-      row.wire = r.wire;
+      row.wire = r.wire.counts();
       row.host_s = secs(r.wire.host_turnaround);
       row.losses = bench::loss_breakdown(r.wire, t0, t1, p.baud, p.latency_ms);
       state.SetIterationTime(row.wall_s);
@@ -211,6 +214,24 @@ void print_summary(std::FILE* out) {
   }
 }
 
+// Rig calibration: how long std::this_thread::sleep_for(d) really sleeps on this machine. The
+// emulator paces with exactly such sleeps (WireWriter::emit: one per slice of baud/1000 bytes,
+// ~10 ms; main loop: one per input read; Modem::handle_line: the latency), and each one's
+// overshoot is time the link is idle, which no host can win back.
+void BM_SleepOvershoot(benchmark::State& state) {
+  const auto d = std::chrono::microseconds(state.range(0));
+  double over_us = 0;
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    std::this_thread::sleep_for(d);
+    over_us += std::chrono::duration<double, std::micro>(Clock::now() - t0 - d).count();
+    ++n;
+  }
+  state.counters["overshoot_us"] = over_us / static_cast<double>(n);
+  state.counters["overshoot_pct"] = 100.0 * over_us / static_cast<double>(n) / static_cast<double>(state.range(0));
+}
+
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream ss(s);
@@ -248,6 +269,12 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "goodput_bench: %s\n", e.what());
     return 2;
+  }
+  if (!smoke && bench::env_string("BENCH_CALIBRATE", "1") == "1") {
+    // 9993 us: a 921-byte slice at 921600 baud; 1000 us: the 1 ms latency; 184 us: the input
+    // pacing of a 17-byte command at 921600.
+    benchmark::RegisterBenchmark("rig/sleep_overshoot", BM_SleepOvershoot)
+        ->Arg(9993)->Arg(1000)->Arg(184)->Iterations(200)->Unit(benchmark::kMicrosecond);
   }
   for (const auto& [pacing, size] : runs) {
     for (const auto& m : methods) {
