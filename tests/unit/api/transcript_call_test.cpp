@@ -18,6 +18,7 @@
 #include "sim7080/transcript.hpp"
 #include "support/replay_stream.hpp"
 #include "support/sha256.hpp"
+#include "support/transcript_files.hpp"
 #include "support/virtual_clock.hpp"
 
 namespace sim7080::test {
@@ -32,18 +33,14 @@ struct CallCase {
 
 std::vector<CallCase> call_transcripts() {
   std::vector<CallCase> out;
-  for (const auto& entry : fs::directory_iterator(SIM7080_TRANSCRIPT_DIR)) {
-    if (entry.path().extension() != ".at") continue;
-    std::ifstream in(entry.path());
-    std::stringstream text;
-    text << in.rdbuf();
-    const auto parsed = transcript::parse_transcript(text.str());
+  for (const auto& path : transcript_files()) {
+    const auto parsed = transcript::parse_transcript(read_text(path));
     if (!parsed || !parsed->header("call")) continue;
-    std::string name = entry.path().stem().string();
+    std::string name = path.stem().string();
     for (char& c : name) {
       if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
     }
-    out.push_back({name, entry.path()});
+    out.push_back({name, path});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return out;
@@ -128,10 +125,7 @@ void check_result(const std::string& expect, std::error_code ec) {
 class TranscriptCall : public ::testing::TestWithParam<CallCase> {
  protected:
   void replay(Chunking chunking) {
-    std::ifstream in(GetParam().path);
-    std::stringstream text;
-    text << in.rdbuf();
-    const auto parsed = transcript::parse_transcript(text.str());
+    const auto parsed = transcript::parse_transcript(read_text(GetParam().path));
     ASSERT_TRUE(parsed) << parsed.error.message;
     const transcript::Transcript& t = *parsed;
 

@@ -9,27 +9,15 @@
 #include <sstream>
 
 #include "sim7080/transcript.hpp"
+#include "support/transcript_files.hpp"
 
 namespace fs = std::filesystem;
 namespace tr = sim7080::transcript;
 
 namespace {
 
-std::vector<fs::path> transcript_files() {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(SIM7080_TRANSCRIPT_DIR)) {
-    if (e.is_regular_file() && e.path().extension() == ".at") out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sim7080::test::transcript_files;
+std::string slurp(const fs::path& p) { return sim7080::test::read_text(p); }
 
 // The session settings every fresh FtpSession writes first, in this order.
 const std::vector<std::string> session_settings = {

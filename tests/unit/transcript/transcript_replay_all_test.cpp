@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "sim7080/transcript.hpp"
+#include "support/transcript_files.hpp"
 #include "support/replay_stream.hpp"
 #include "support/virtual_clock.hpp"
 
@@ -23,20 +24,10 @@ using sim7080::test::VirtualClock;
 
 namespace {
 
-std::vector<fs::path> transcript_files() {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(SIM7080_TRANSCRIPT_DIR)) {
-    if (e.is_regular_file() && e.path().extension() == ".at") out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using sim7080::test::transcript_files;
 
 tr::Transcript load(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  auto r = tr::parse_transcript(s.str());
+  auto r = tr::parse_transcript(sim7080::test::read_text(p));
   EXPECT_TRUE(r.ok()) << r.error.message;
   return r.ok() ? *std::move(r) : tr::Transcript{};
 }
