@@ -45,6 +45,10 @@ struct GetOptions {
   std::uint64_t offset = 0;                   ///< resume from this byte (AT+FTPREST; FTPGET only)
   std::optional<std::uint64_t> expected_size; ///< if known (e.g. from async_size): fewer bytes → AtErrc::truncated
   std::function<void(const Progress&)> on_progress;  ///< called as bytes arrive
+  /// Automatic resume (method get only): after a retryable failure (dropped connection,
+  /// timeout, module restart…) try again up to this many times from the byte reached, with
+  /// AT+FTPREST, into the same sink. 0 = no retry.
+  int retries = 0;
 };
 
 /// Options of an upload.
@@ -280,6 +284,7 @@ class FtpSession {
   void start_quit(detail::Completion<> done, asio::cancellation_slot slot);
 
   struct PutRun;
+  struct GetRun;
   std::shared_ptr<Impl> impl_;
 };
 

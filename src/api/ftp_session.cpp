@@ -95,51 +95,76 @@ asio::any_io_executor FtpSession::get_executor() const { return impl_->modem().e
 const FtpConfig& FtpSession::config() const noexcept { return impl_->config(); }
 void FtpSession::set_config(FtpConfig config) { impl_->config() = std::move(config); }
 
+// One download; with GetOptions::retries, a retryable failure of AT+FTPGET is followed by
+// another attempt from the byte reached (AT+FTPREST), into the same sink.
+struct FtpSession::GetRun : std::enable_shared_from_this<FtpSession::GetRun> {
+  GetRun(FtpSession::Impl& i, DownloadSink& s) : impl(i), sink(s) {}
+  FtpSession::Impl& impl;
+  DownloadSink& sink;
+  ftp::RemotePath target;
+  GetOptions opts;
+  std::shared_ptr<detail::Completion<TransferResult>> done;
+  asio::cancellation_slot slot;
+  Clock::time_point started = Clock::now();
+  std::uint64_t bytes = 0;  // delivered to the sink, over all attempts
+  int retries_left = 0;
+
+  void attempt(std::error_code ec) {
+    Steps steps;
+    if (!ec) ec = impl.plan(steps);
+    std::unique_ptr<ftp::Fsm> fsm;
+    const auto timeout = impl.config().session_timeout;
+    switch (opts.method) {
+      case GetMethod::get: {
+        if (!ec) ec = ftp::plan_rest(opts.offset + bytes, true, impl.cache(), steps);
+        std::optional<std::uint64_t> expected;
+        if (opts.expected_size) expected = *opts.expected_size - std::min(bytes, *opts.expected_size);
+        fsm = std::make_unique<ftp::GetFsm>(expected, timeout);
+        break;
+      }
+      case GetMethod::extget:
+      case GetMethod::etget:
+        // REST is honoured by AT+FTPGET only (spec §8 Q6): an offset here would be ignored.
+        if (!ec && opts.offset != 0) ec = make_error_code(AtErrc::invalid_argument);
+        if (!ec) ec = ftp::plan_rest(0, false, impl.cache(), steps);
+        if (opts.method == GetMethod::extget) fsm = std::make_unique<ftp::ExtGetFsm>(timeout);
+        else fsm = std::make_unique<ftp::EtGetFsm>(timeout);
+        break;
+    }
+    if (!ec) ec = ftp::plan_get_target(target.directory, target.name, impl.cache(), steps);
+    auto self = shared_from_this();
+    auto deliver = [self](std::span<const std::byte> b) {
+      self->bytes += b.size();
+      return self->sink.write(b);
+    };
+    auto progress = [self](std::uint64_t) {
+      if (self->opts.on_progress) self->opts.on_progress(Progress{self->bytes, self->opts.expected_size});
+    };
+    impl.run(ec, std::move(steps), std::move(fsm), deliver, progress, slot, [self](std::error_code result, ftp::Fsm&) {
+      // Only AT+FTPGET resumes (REST); a cancel or a sink error never retries.
+      const bool retry = result && self->retries_left > 0 && self->opts.method == GetMethod::get &&
+                         result == Condition::retryable && result != std::error_code(asio::error::operation_aborted);
+      if (retry) {
+        --self->retries_left;
+        return self->attempt({});
+      }
+      if (!result) result = self->sink.commit();
+      if (result) self->sink.abandon();
+      self->done->complete(result, TransferResult{self->bytes, Clock::now() - self->started});
+    });
+  }
+};
+
 void FtpSession::start_get(std::string path, DownloadSink& sink, GetOptions opts,
                            detail::Completion<TransferResult> done, asio::cancellation_slot slot) {
-  Steps steps;
-  ftp::RemotePath target;
-  std::error_code ec = ftp::split_remote_path(path, target);
-  if (!ec) ec = impl_->plan(steps);
-  std::unique_ptr<ftp::Fsm> fsm;
-  const auto timeout = impl_->config().session_timeout;
-  switch (opts.method) {
-    case GetMethod::get:
-      if (!ec) ec = ftp::plan_rest(opts.offset, true, impl_->cache(), steps);
-      fsm = std::make_unique<ftp::GetFsm>(opts.expected_size, timeout);
-      break;
-    case GetMethod::extget:
-    case GetMethod::etget:
-      // REST is honoured by AT+FTPGET only (spec §8 Q6): an offset here would be ignored.
-      if (!ec && opts.offset != 0) ec = make_error_code(AtErrc::invalid_argument);
-      if (!ec) ec = ftp::plan_rest(0, false, impl_->cache(), steps);
-      if (opts.method == GetMethod::extget) fsm = std::make_unique<ftp::ExtGetFsm>(timeout);
-      else fsm = std::make_unique<ftp::EtGetFsm>(timeout);
-      break;
-  }
-  if (!ec) ec = ftp::plan_get_target(target.directory, target.name, impl_->cache(), steps);
+  auto run = std::make_shared<GetRun>(*impl_, sink);
+  run->retries_left = std::max(opts.retries, 0);
+  run->opts = std::move(opts);
+  run->done = share(std::move(done));
+  run->slot = slot;
+  std::error_code ec = ftp::split_remote_path(path, run->target);
   if (!ec) ec = sink.begin();
-
-  struct State {
-    std::uint64_t bytes = 0;
-    Clock::time_point started = Clock::now();
-    GetOptions opts;
-  };
-  auto st = std::make_shared<State>();
-  st->opts = std::move(opts);
-  auto deliver = [st, &sink](std::span<const std::byte> b) {
-    st->bytes += b.size();
-    return sink.write(b);
-  };
-  auto progress = [st](std::uint64_t) {
-    if (st->opts.on_progress) st->opts.on_progress(Progress{st->bytes, st->opts.expected_size});
-  };
-  impl_->run(ec, std::move(steps), std::move(fsm), deliver, progress, slot,
-             [st, &sink, done = share(std::move(done))](std::error_code result, ftp::Fsm&) mutable {
-               if (!result) result = sink.commit();
-               if (result) sink.abandon();
-               done->complete(result, TransferResult{st->bytes, Clock::now() - st->started});
-             });
+  run->attempt(ec);
 }
 
 std::optional<ModuleFile> ModuleFile::parse(std::string_view path) {

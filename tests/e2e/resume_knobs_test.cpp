@@ -65,6 +65,44 @@ TEST_F(Resume, DroppedGetResumesAtOffsetIntoAppendingFileSink) {
 }
 
 // An offset means nothing to EXTGET and ETGET: refused before anything is written.
+// GetOptions::retries: the library resumes by itself from the byte reached (AT+FTPREST), into
+// the same FileSink, and the file is complete and renamed only at the end.
+TEST_F(Resume, AutomaticResumeCompletesTheFile) {
+  EnvOptions o;
+  o.emu_args = {"--drop-after-bytes", "10000"};
+  ASSERT_TRUE(start(o));
+  const std::string data = make_content(Content::random, 250000, 6);
+  write_file(env.server_root() / "auto.bin", data);
+  const fs::path local = env.local_dir() / "auto.bin";
+  sim7080::FileSink sink(local);
+  sim7080::GetOptions go;
+  go.retries = 2;
+  env.wire.capture = true;
+  auto r = env.get("/auto.bin", sink, go);
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.value().bytes, data.size());
+  EXPECT_EQ(sha256_file(local), sha256_hex(data));
+  EXPECT_FALSE(fs::exists(local.string() + ".part"));
+  // The second attempt restarted at a non-zero offset.
+  EXPECT_NE(env.wire.tx.find("AT+FTPREST=0\r"), std::string::npos);
+  EXPECT_NE(env.wire.tx.rfind("AT+FTPREST="), env.wire.tx.find("AT+FTPREST=0\r"));
+}
+
+TEST_F(Resume, RetriesExhaustedReportTheErrorAndLeaveNoFile) {
+  EnvOptions o;
+  o.emu_args = {"--drop-after-bytes", "10000"};
+  ASSERT_TRUE(start(o));
+  write_file(env.server_root() / "x.bin", make_content(Content::random, 250000, 7));
+  const fs::path local = env.local_dir() / "x.bin";
+  sim7080::FileSink sink(local);
+  sim7080::GetOptions go;
+  go.retries = 0;  // the emulator drops once per transfer: without a retry the get fails
+  auto r = env.get("/x.bin", sink, go);
+  EXPECT_EQ(r.ec, sim7080::make_error_code(FtpErrc::download_error)) << r.ec.message();
+  EXPECT_FALSE(fs::exists(local));
+  EXPECT_FALSE(fs::exists(local.string() + ".part"));
+}
+
 TEST_F(Resume, OffsetWithExtgetOrEtgetIsInvalid) {
   ASSERT_TRUE(start());
   write_file(env.server_root() / "r.bin", "0123456789");

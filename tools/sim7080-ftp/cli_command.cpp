@@ -38,6 +38,8 @@ void add_commands(CLI::App& app, Command& cmd) {
   get->add_option("--method", cmd.get_method, "get (AT+FTPGET), extget (module RAM), etget (transparent)")
       ->transform(CLI::CheckedTransformer(get_methods, CLI::ignore_case));
   get->add_option("--offset", cmd.offset, "resume at this byte (AT+FTPREST; method get)");
+  get->add_option("--retries", cmd.retries, "after a retryable failure, resume from the byte reached up to N times (method get)")
+      ->check(CLI::Range(0, 100));
   get->add_option("--fs-file", cmd.fs_file,
                   "with --method extget: keep the file in the module's file system instead, e.g. /customer/a.bin "
                   "(AT+FTPEXTGET=2, checked with AT+FTPTOFSST)");

@@ -18,6 +18,7 @@ struct Command {
   PutMethod put_method = PutMethod::put;
   PutMode put_mode = PutMode::store;
   std::uint64_t offset = 0;
+  int retries = 0;  // get: automatic resume after a retryable failure
   std::string fs_file;  // get --method extget --fs-file /customer/NAME: into the module's file system
   std::string apn;
 };

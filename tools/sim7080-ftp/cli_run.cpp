@@ -151,6 +151,7 @@ void Run::start_get() {
   GetOptions opts;
   opts.method = cmd.get_method;
   opts.offset = cmd.offset;
+  opts.retries = cmd.retries;
   opts.on_progress = [this](const Progress& p) { progress(p); };
   session.async_get(cmd.first, *target, std::move(opts), bind([this, local](std::error_code ec, TransferResult r) {
                       if (!ec) say(fmt::format("downloaded {} bytes to {} in {:.2f} s", r.bytes, local, seconds()));
