@@ -4,6 +4,7 @@
 
 #include "asio/error.hpp"
 #include "asio/post.hpp"
+#include "at/quote.hpp"
 #include "at/response_fields.hpp"
 
 namespace sim7080::at {
@@ -11,7 +12,6 @@ namespace {
 
 constexpr auto kEtx = std::byte{0x03};
 constexpr auto kDle = std::byte{0x10};
-constexpr std::size_t kMaxCommandChars = 559;  // after the "AT" prefix (spec §1.1)
 
 bool starts_with(std::string_view s, std::string_view p) noexcept {
   return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
@@ -36,14 +36,6 @@ bool expects_go_ahead(const Request& r) noexcept {
 
 }  // namespace
 
-bool is_valid_command_line(std::string_view line) noexcept {
-  if (line.size() < 2 || (line[0] != 'A' && line[0] != 'a') || (line[1] != 'T' && line[1] != 't')) return false;
-  if (line.size() - 2 > kMaxCommandChars) return false;
-  return std::all_of(line.begin(), line.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x20 && u < 0x7F;
-  });
-}
 
 // Adapts tokenizer events to the channel without exposing on_event publicly.
 class CommandChannel::Sink final : public EventSink {
@@ -60,7 +52,7 @@ CommandChannel::CommandChannel(transport::ByteStream& stream, std::unique_ptr<De
     : stream_(stream), timer_(std::move(timer)), options_(options), tokenizer_(options.tokenizer),
       rx_buffer_(options.read_buffer_bytes) {
   escape_buffer_.reserve(2 * 4096 + 1);
-  for (auto& s : tx_lines_) s.reserve(kMaxCommandChars + 4);
+  for (auto& s : tx_lines_) s.reserve(max_command_line_chars + 4);
 }
 
 CommandChannel::~CommandChannel() = default;
@@ -107,7 +99,7 @@ void CommandChannel::on_read(std::error_code ec, std::size_t n) {
 }
 
 void CommandChannel::submit(Request& request) {
-  if (!request.spec || !request.observer || !is_valid_command_line(request.line)) {
+  if (!request.spec || !request.observer || check_command_line(request.line)) {
     post_completion(request, make_error_code(AtErrc::invalid_argument));
     return;
   }

@@ -94,7 +94,7 @@ class CommandChannel : public std::enable_shared_from_this<CommandChannel> {
   // Fails every request with channel_closed and stops reading; the stream stays open.
   void close();
 
-  // Queues a request. An invalid line (see check_command_line) completes with
+  // Queues a request. An invalid line (at::check_command_line, at/quote.hpp) completes with
   // invalid_argument before any byte is written. Completions are never invoked inline.
   void submit(Request& request);
   // A queued request leaves the queue (completes with operation_aborted); the one in flight
@@ -184,9 +184,5 @@ class CommandChannel : public std::enable_shared_from_this<CommandChannel> {
   std::function<void(std::string_view)> event_hook_;
   ChannelStats stats_;
 };
-
-// True when `line` may be sent: starts with AT, at most 559 characters after it, printable
-// ASCII only (no CR, LF or other control bytes).
-bool is_valid_command_line(std::string_view line) noexcept;
 
 }  // namespace sim7080::at
