@@ -57,6 +57,40 @@ CommandChannel::CommandChannel(transport::ByteStream& stream, std::unique_ptr<De
 
 CommandChannel::~CommandChannel() = default;
 
+void CommandChannel::Queue::push_back(Request& r) noexcept {
+  r.next_queued = nullptr;
+  if (tail_) tail_->next_queued = &r;
+  else head_ = &r;
+  tail_ = &r;
+}
+
+Request* CommandChannel::Queue::pop_front() noexcept {
+  Request* r = head_;
+  if (!r) return nullptr;
+  head_ = r->next_queued;
+  if (!head_) tail_ = nullptr;
+  r->next_queued = nullptr;
+  return r;
+}
+
+bool CommandChannel::Queue::remove(Request& r) noexcept {
+  Request* prev = nullptr;
+  for (Request* it = head_; it; prev = it, it = it->next_queued) {
+    if (it != &r) continue;
+    (prev ? prev->next_queued : head_) = it->next_queued;
+    if (tail_ == it) tail_ = prev;
+    it->next_queued = nullptr;
+    return true;
+  }
+  return false;
+}
+
+CommandChannel::Queue CommandChannel::Queue::take() noexcept {
+  Queue q = *this;
+  head_ = tail_ = nullptr;
+  return q;
+}
+
 void CommandChannel::start() {
   closed_ = false;
   if (!reading_) read_more();
@@ -107,7 +141,7 @@ void CommandChannel::submit(Request& request) {
     post_completion(request, make_error_code(AtErrc::channel_closed));
     return;
   }
-  queue_.push_back(&request);
+  queue_.push_back(request);
   if (!current_) send_next();
 }
 
@@ -116,9 +150,7 @@ void CommandChannel::cancel(Request& request) {
     current_aborted_ = true;
     return;
   }
-  auto it = std::find(queue_.begin(), queue_.end(), &request);
-  if (it == queue_.end()) return;
-  queue_.erase(it);
+  if (!queue_.remove(request)) return;
   post_completion(request, asio::error::operation_aborted);
 }
 
@@ -135,8 +167,7 @@ void CommandChannel::send_next() {
     return;
   }
   while (!current_ && !queue_.empty()) {
-    Request* r = queue_.front();
-    queue_.pop_front();
+    Request* r = queue_.pop_front();
     current_ = r;
     current_aborted_ = false;
     current_error_ = {};
@@ -157,7 +188,9 @@ void CommandChannel::send_next() {
     buf.assign(r->line);
     buf.push_back('\r');
     enqueue_write(std::as_bytes(std::span<const char>(buf.data(), buf.size())));
-    timer_->arm(r->spec->timeout, [self = shared_from_this()] { self->on_deadline(); });
+    // The timer belongs to the channel and drops its handler when disarmed or destroyed, so
+    // the expiry needs no keep-alive of its own.
+    timer_->arm(r->spec->timeout, [this] { on_deadline(); });
   }
 }
 
@@ -181,8 +214,7 @@ void CommandChannel::complete_current(std::error_code ec) {
 }
 
 void CommandChannel::fail_all(std::error_code ec) {
-  std::deque<Request*> pending;
-  pending.swap(queue_);
+  Queue pending = queue_.take();
   if (current_) {
     Request* r = current_;
     current_ = nullptr;
@@ -193,7 +225,7 @@ void CommandChannel::fail_all(std::error_code ec) {
     stream_owner_is_request_ = false;
     r->observer->on_complete(ec);
   }
-  for (Request* r : pending) r->observer->on_complete(ec);
+  while (Request* r = pending.pop_front()) r->observer->on_complete(ec);
 }
 
 void CommandChannel::on_deadline() {

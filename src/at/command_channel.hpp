@@ -10,7 +10,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <span>
@@ -66,6 +65,7 @@ struct Request {
   RequestObserver* observer = nullptr;
   std::uint64_t payload_max = 0;      // counted payload limit (0: the spec's); e.g. the requested length
   std::size_t data_length = 0;        // bytes the host will send after a prompt / most it will send after a go-ahead (0: no check)
+  Request* next_queued = nullptr;     // the channel's queue link (intrusive: queueing never allocates)
 };
 
 struct ChannelOptions {
@@ -148,8 +148,22 @@ class CommandChannel : public std::enable_shared_from_this<CommandChannel> {
   UrcRouter router_;
   std::vector<std::byte> rx_buffer_;
 
+  // Requests waiting behind the one in flight, linked through Request::next_queued.
+  class Queue {
+   public:
+    bool empty() const noexcept { return head_ == nullptr; }
+    void push_back(Request& r) noexcept;
+    Request* pop_front() noexcept;
+    bool remove(Request& r) noexcept;  // false if `r` was not queued
+    Queue take() noexcept;             // moves every request out, leaving this queue empty
+
+   private:
+    Request* head_ = nullptr;
+    Request* tail_ = nullptr;
+  };
+
   Request* current_ = nullptr;
-  std::deque<Request*> queue_;
+  Queue queue_;
   bool current_aborted_ = false;
   std::error_code current_error_;    // an error seen before the final result (protocol_error)
   DataPhase data_phase_ = DataPhase::none;

@@ -3,18 +3,21 @@
 // The Asio shell uses a steady_timer (SteadyDeadlineTimer); tests use a virtual clock that a
 // transcript's `~ 75s` line advances, so a 75-second timeout test takes microseconds.
 #include <chrono>
-#include <functional>
 #include <memory>
 
 #include "asio/any_io_executor.hpp"
+#include "util/inplace_function.hpp"
 
 namespace sim7080::at {
+
+// Stored in place: arming a deadline per command allocates nothing.
+using ExpiryHandler = util::InplaceFunction<void()>;
 
 class DeadlineTimer {
  public:
   virtual ~DeadlineTimer() = default;
   // Arms the timer; replaces any earlier arming. on_expiry runs on the I/O executor.
-  virtual void arm(std::chrono::milliseconds after, std::function<void()> on_expiry) = 0;
+  virtual void arm(std::chrono::milliseconds after, ExpiryHandler on_expiry) = 0;
   // Disarms; a disarmed expiry never runs.
   virtual void disarm() = 0;
 };

@@ -13,7 +13,7 @@ class SteadyDeadlineTimer final : public DeadlineTimer {
   explicit SteadyDeadlineTimer(asio::any_io_executor ex) : state_(std::make_shared<State>(ex)) {}
   ~SteadyDeadlineTimer() override { disarm(); }
 
-  void arm(std::chrono::milliseconds after, std::function<void()> on_expiry) override {
+  void arm(std::chrono::milliseconds after, ExpiryHandler on_expiry) override {
     auto& s = *state_;
     const auto generation = ++s.generation;
     s.on_expiry = std::move(on_expiry);
@@ -37,7 +37,7 @@ class SteadyDeadlineTimer final : public DeadlineTimer {
     explicit State(asio::any_io_executor ex) : timer(ex) {}
     asio::steady_timer timer;
     std::uint64_t generation = 0;
-    std::function<void()> on_expiry;
+    ExpiryHandler on_expiry;
   };
   std::shared_ptr<State> state_;
 };

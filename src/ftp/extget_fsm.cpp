@@ -40,8 +40,7 @@ void ExtGetFsm::read_next(Actions& out) {
   requested_ = std::min<std::uint64_t>(kReadBytes, *total_ - pos_);
   announced_.reset();
   received_ = 0;
-  send(out, CommandId::ftpextget,
-       "AT+FTPEXTGET=3," + std::to_string(pos_) + "," + std::to_string(requested_));
+  send(out, CommandId::ftpextget, format_line("AT+FTPEXTGET=3,", {pos_, requested_}));
 }
 
 void ExtGetFsm::on_command_done(const Event& ev, Actions& out) {

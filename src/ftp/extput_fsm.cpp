@@ -53,9 +53,7 @@ void ExtPutFsm::load_next(Actions& out) {
   state_ = State::loading;
   len_ = got;
   go_ahead_seen_ = false;
-  send(out, CommandId::ftpextput,
-       "AT+FTPEXTPUT=2," + std::to_string(pos_) + "," + std::to_string(len_) + "," +
-           std::to_string(kLoadTimeoutMs));
+  send(out, CommandId::ftpextput, format_line("AT+FTPEXTPUT=2,", {pos_, len_, kLoadTimeoutMs}));
 }
 
 void ExtPutFsm::on_command_done(const Event& ev, Actions& out) {

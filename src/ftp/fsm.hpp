@@ -52,13 +52,15 @@ enum class ActionType : std::uint8_t {
 struct Action {
   ActionType type{};
   CommandId id{};
-  std::string line{};
+  // send: the command line. It points into the FSM (a literal or a buffer the FSM owns) and
+  // stays valid until the FSM's next event: the runner copies it before feeding anything else.
+  std::string_view line{};
   std::span<const std::byte> bytes{};
   std::chrono::milliseconds after{};
   std::size_t count = 0;
   std::error_code ec{};
 
-  static Action send(CommandId id, std::string line) { Action a; a.type = ActionType::send; a.id = id; a.line = std::move(line); return a; }
+  static Action send(CommandId id, std::string_view line) { Action a; a.type = ActionType::send; a.id = id; a.line = line; return a; }
   static Action write_data(std::span<const std::byte> b) { Action a; a.type = ActionType::write_data; a.bytes = b; return a; }
   static Action arm_stream(CommandId id) { Action a; a.type = ActionType::arm_stream; a.id = id; return a; }
   static Action arm_deadline(std::chrono::milliseconds t) { Action a; a.type = ActionType::arm_deadline; a.after = t; return a; }

@@ -123,13 +123,13 @@ void OpRunner::execute(const Actions& actions) {
   }
 }
 
-void OpRunner::submit(CommandId id, std::string line) {
+void OpRunner::submit(CommandId id, std::string_view line) {
   if (in_flight_) {
-    pending_.emplace_back(id, std::move(line));
+    pending_.emplace_back(id, std::string(line));  // the view dies with the event: keep a copy
     return;
   }
   in_flight_ = true;
-  request_.line = std::move(line);
+  request_.line.assign(line);  // keeps the buffer: no allocation per command
   request_.spec = &command_spec(id);
   request_.payload_max = 0;
   request_.data_length = 0;
@@ -212,7 +212,7 @@ void OpRunner::on_complete(std::error_code ec) {
   if (!in_flight_ && !pending_.empty() && !finished_) {
     auto [id, line] = std::move(pending_.front());
     pending_.pop_front();
-    submit(id, std::move(line));
+    submit(id, line);
   }
 }
 

@@ -45,7 +45,7 @@ class OpRunner final : public std::enable_shared_from_this<OpRunner>,
   void start_fsm();
   void feed(const Event& ev);
   void execute(const Actions& actions);
-  void submit(CommandId id, std::string line);
+  void submit(CommandId id, std::string_view line);
   void finish(std::error_code ec);
 
   // at::RequestObserver

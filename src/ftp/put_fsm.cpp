@@ -62,7 +62,7 @@ void PutFsm::next_chunk(Actions& out) {
   requested_ = std::min(pending_, limit);
   consumed_ = 0;
   go_ahead_seen_ = false;
-  send(out, CommandId::ftpput, "AT+FTPPUT=2," + std::to_string(requested_));
+  send(out, CommandId::ftpput, format_line("AT+FTPPUT=2,", {requested_}));
 }
 
 void PutFsm::on_command_done(const Event& ev, Actions& out) {

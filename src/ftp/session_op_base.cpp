@@ -1,6 +1,8 @@
 #include "ftp/session_op_base.hpp"
 
+#include <charconv>
 #include <climits>
+#include <iterator>
 
 #include "asio/error.hpp"
 #include "sim7080/error.hpp"
@@ -184,14 +186,28 @@ void SessionOpBase::on_deadline(Actions& out) { fail(out, make_error_code(AtErrc
 
 void SessionOpBase::on_cancel(Actions& out) { fail(out, aborted_error()); }
 
-void SessionOpBase::send(Actions& out, CommandId id, std::string line) {
+void SessionOpBase::send(Actions& out, CommandId id, std::string_view line) {
   ++in_flight_;
-  emit(out, Action::send(id, std::move(line)));
+  emit(out, Action::send(id, line));
 }
 
-void SessionOpBase::send_open(Actions& out, CommandId id, std::string line) {
+void SessionOpBase::send_open(Actions& out, CommandId id, std::string_view line) {
   open_in_flight_ = true;
-  send(out, id, std::move(line));
+  send(out, id, line);
+}
+
+std::string_view SessionOpBase::format_line(std::string_view prefix, std::initializer_list<std::uint64_t> numbers) {
+  line_buffer_.assign(prefix);
+  bool first = true;
+  for (const auto n : numbers) {
+    if (!first) line_buffer_.push_back(',');
+    first = false;
+    char digits[24];
+    const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), n);
+    (void)ec;  // 24 characters hold any uint64_t
+    line_buffer_.append(digits, end);
+  }
+  return line_buffer_;
 }
 
 void SessionOpBase::arm(Actions& out, std::chrono::milliseconds after) {
@@ -240,7 +256,7 @@ void SessionOpBase::cleanup_or_done(Actions& out) {
   // Only an operation that started can have changed the module's mode; then `=0` always.
   if (started_ && cleanup && phase_ != Phase::cleaning_up) {
     phase_ = Phase::cleaning_up;
-    send(out, cleanup->id, std::string(cleanup->line));
+    send(out, cleanup->id, cleanup->line);
     return;
   }
   emit_done(out, end_ec_);

@@ -29,11 +29,13 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include "at/response_fields.hpp"
 #include "ftp/command_table.hpp"
@@ -92,9 +94,19 @@ class SessionOpBase : public Fsm {
   virtual const char* state_label() const noexcept = 0;
 
   // --- helpers -------------------------------------------------------------------------------
-  void send(Actions& out, CommandId id, std::string line);
+  // `line` must outlive the event being handled: a literal, a member, or format_line()'s result.
+  // Temporaries are refused at compile time (they would dangle).
+  void send(Actions& out, CommandId id, std::string_view line);
+  template <class S, class = std::enable_if_t<std::is_same_v<S, std::string>>>
+  void send(Actions& out, CommandId id, S&& temporary_line) = delete;
   // Sends the command whose OK opens the session (AT+FTPGET=1, AT+FTPPUT=1, AT+FTPSIZE, ...).
-  void send_open(Actions& out, CommandId id, std::string line);
+  void send_open(Actions& out, CommandId id, std::string_view line);
+  template <class S, class = std::enable_if_t<std::is_same_v<S, std::string>>>
+  void send_open(Actions& out, CommandId id, S&& temporary_line) = delete;
+  // `prefix` followed by the numbers separated by commas ("AT+FTPPUT=2," + {1360} →
+  // "AT+FTPPUT=2,1360"), formatted into the FSM's line buffer without allocating once the
+  // buffer has grown. Valid until the next format_line() call.
+  std::string_view format_line(std::string_view prefix, std::initializer_list<std::uint64_t> numbers);
   void arm(Actions& out, std::chrono::milliseconds after);
   void arm_session_timeout(Actions& out) { arm(out, session_timeout_); }
   void disarm(Actions& out);
@@ -149,6 +161,7 @@ class SessionOpBase : public Fsm {
   std::error_code end_ec_{};     // why the operation is ending
   std::error_code override_{};
   std::error_code result_{};
+  std::string line_buffer_;      // format_line()'s output
 };
 
 const char* to_string(SessionOpBase::Phase p) noexcept;

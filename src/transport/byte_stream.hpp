@@ -3,17 +3,18 @@
 // writes through this interface only, so the same channel runs over a real serial port, a
 // pseudo-terminal, or a transcript replay in tests (the only double, below the transport).
 #include <cstddef>
-#include <functional>
 #include <span>
 #include <system_error>
 
 #include "asio/any_io_executor.hpp"
+#include "util/inplace_function.hpp"
 
 namespace sim7080::transport {
 
-// Handlers capture little (a pointer), so std::function stores them without allocating.
-using ReadHandler = std::function<void(std::error_code, std::size_t)>;
-using WriteHandler = std::function<void(std::error_code, std::size_t)>;
+// Handlers live inside the handler object (util::InplaceFunction): a read or write never
+// allocates, whatever the handler captures up to the capacity (a shared_ptr fits).
+using ReadHandler = util::InplaceFunction<void(std::error_code, std::size_t)>;
+using WriteHandler = util::InplaceFunction<void(std::error_code, std::size_t)>;
 
 class ByteStream {
  public:

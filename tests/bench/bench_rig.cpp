@@ -623,8 +623,12 @@ sim7080::TransferResult Rig::put(sim7080::UploadSource& source, const std::strin
 
 sim7080::TransferResult Rig::transfer(const Method& method, std::uint64_t bytes, Ms limit,
                                       const std::function<void()>& before, const std::function<void()>& after) {
-  static int counter = 0;
-  const std::string name = std::string(method.name()) + "-" + std::to_string(bytes) + "-" + std::to_string(++counter) + ".bin";
+  static unsigned counter = 0;
+  // Fixed-width numbers: every transfer's remote name (and every command line holding it) has
+  // the same length, so a longer name never shows up as an allocation difference between sizes.
+  char numbers[32];
+  std::snprintf(numbers, sizeof numbers, "-%010zu-%06u", static_cast<std::size_t>(bytes), ++counter);
+  const std::string name = std::string(method.name()) + numbers + ".bin";
   const fs::path on_disk = server_root() / name;
   const std::string remote = "/" + name;  // built here: nothing of the rig allocates inside the window
   sim7080::TransferResult r;

@@ -11,7 +11,7 @@ struct VirtualClock::Slot {
   duration deadline{0};
   std::uint64_t generation = 0;  // bumped by every arm/disarm: a posted expiry checks it
   std::uint64_t order = 0;       // arming sequence, breaks deadline ties
-  std::function<void()> on_expiry;
+  at::ExpiryHandler on_expiry;
 };
 
 struct VirtualClock::State {
@@ -37,7 +37,7 @@ class VirtualTimer final : public at::DeadlineTimer {
   VirtualTimer(std::weak_ptr<VirtualClock::State> clock, std::shared_ptr<VirtualClock::Slot> slot)
       : clock_(std::move(clock)), slot_(std::move(slot)) {}
 
-  void arm(std::chrono::milliseconds after, std::function<void()> on_expiry) override {
+  void arm(std::chrono::milliseconds after, at::ExpiryHandler on_expiry) override {
     const auto clock = clock_.lock();
     ++slot_->generation;
     slot_->on_expiry = std::move(on_expiry);

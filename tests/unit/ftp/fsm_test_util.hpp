@@ -63,7 +63,7 @@ inline const std::string kArmAbort = arm_ms(kAbortTimeout);
 
 inline std::string describe(const Action& a) {
   switch (a.type) {
-    case ActionType::send: return "send " + a.line;
+    case ActionType::send: return "send " + std::string(a.line);
     case ActionType::write_data: return "write " + std::to_string(a.bytes.size());
     case ActionType::arm_stream: return "arm_stream " + std::string(command_spec(a.id).name);
     case ActionType::arm_deadline: return arm_ms(a.after);
@@ -121,7 +121,7 @@ class FsmDriver {
       lines.push_back(describe(a));
       EXPECT_FALSE(done_) << "action after done: " << lines.back();
       switch (a.type) {
-        case ActionType::send: ++in_flight_; sent_.push_back(a.line); break;
+        case ActionType::send: ++in_flight_; sent_.emplace_back(a.line); break;
         case ActionType::write_data:
           ++writes;
           written_.append(reinterpret_cast<const char*>(a.bytes.data()), a.bytes.size());
