@@ -61,13 +61,22 @@ class FtpSession::Impl : public std::enable_shared_from_this<Impl> {
     if (!modem_.is_open()) return fail_now(make_error_code(AtErrc::channel_closed));
     if (modem_.ftp_busy) return fail_now(make_error_code(AtErrc::busy));
     modem_.ftp_busy = true;
+    if (modem_.ftp_resync) {
+      Steps resync;
+      ftp::plan_resync(resync);
+      steps.insert(steps.begin(), std::make_move_iterator(resync.begin()), std::make_move_iterator(resync.end()));
+      modem_.ftp_resync = false;  // set again if this operation times out too
+    }
     ftp::OpRunner::Hooks hooks;
     hooks.deliver = std::move(deliver);
     hooks.progress = std::move(progress);
     hooks.done = [self = shared_from_this(), slot, done = share(std::move(done))](std::error_code ec, ftp::Fsm& f) mutable {
       self->modem_.ftp_busy = false;
       // A module that stopped answering may have rebooted unseen: its settings are unknown.
-      if (ec == AtErrc::timeout) self->cache().forget_all();
+      if (ec == AtErrc::timeout) {
+        self->cache().forget_all();
+        self->modem_.ftp_resync = true;
+      }
       if (slot.is_connected()) slot.clear();
       (*done)(ec, f);
     };

@@ -36,6 +36,9 @@ class Modem::Impl {
 
   // One FTP operation at a time on a module (spec §3.0), whichever session asks.
   bool ftp_busy = false;
+  // An FTP operation ended because the module stopped answering: the next one starts with
+  // AT and AT+FTPQUIT (ftp::plan_resync).
+  bool ftp_resync = false;
   // The FTP settings the module last acknowledged; they belong to the module, so sessions
   // share them. Forgotten on any restart (they are NO_SAVE).
   ftp::ModemFtpSettings ftp_settings;

@@ -101,6 +101,11 @@ std::string_view put_mode_value(PutMode mode) noexcept {
   return {};
 }
 
+void plan_resync(std::vector<SetterStep>& out) {
+  out.push_back(SetterStep{CommandId::at, "AT", std::uint64_t{0}, false});
+  out.push_back(SetterStep{CommandId::ftpquit, "AT+FTPQUIT", std::uint64_t{0}, true});
+}
+
 std::error_code plan_session(const FtpConfig& config, const ModemFtpSettings& cache, std::vector<SetterStep>& out) {
   // Validate everything first: nothing is planned for a configuration the module cannot take.
   if (config.server.empty()) return invalid();

@@ -89,6 +89,7 @@ struct SetterStep {
   CommandId id;       ///< which setter (ftpcid … ftpputpath, ftpssl)
   std::string line;   ///< e.g. `AT+FTPSERV="112.74.93.163"`; holds the password for ftppw
   SetterValue value;  ///< recorded into ModemFtpSettings by record_ack
+  bool error_is_fine = false;  ///< `ERROR` is an expected answer (AT+FTPQUIT while idle), not a failure
 };
 
 /// The AT+FTPPUTOPT value of a PutMode: "STOR", "APPE" or "STOU".
@@ -104,6 +105,13 @@ std::string_view put_mode_value(PutMode mode) noexcept;
 /// names ≤ 50, and every string quotable (no `"`, CR, LF, control or non-ASCII bytes, spec §8
 /// Q19). Else AtErrc::invalid_argument and `out` is untouched.
 std::error_code plan_session(const FtpConfig& config, const ModemFtpSettings& cache, std::vector<SetterStep>& out);
+
+/// Appends the recovery after an operation that ended because the module went silent: `AT`
+/// (the module answers again; if not, the operation fails with AtErrc::timeout before any FTP
+/// command is written into the void), then `AT+FTPQUIT`, which ends a session the silent
+/// operation may have left open (`ERROR` means none was: spec §3.26). The settings cache was
+/// forgotten at the timeout, so the session setters follow.
+void plan_resync(std::vector<SetterStep>& out);
 
 /// Appends `AT+FTPREST=<offset_bytes>`: with `always` (before AT+FTPGET=1, spec §8 Q6) in any
 /// case, else (before LIST, EXTGET, ETGET) only when the module is not known to hold that

@@ -197,7 +197,7 @@ void OpRunner::on_complete(std::error_code ec) {
   if (finished_) return;
   if (in_setters_) {
     const auto& step = setters_[next_setter_];
-    if (ec) {
+    if (ec && !(step.error_is_fine && ec == AtErrc::error_result)) {
       record_failure(cache_, step);
       return finish(ec);
     }

@@ -147,12 +147,39 @@ class TranscriptCall : public ::testing::TestWithParam<CallCase> {
     std::ostringstream err;
     std::optional<std::error_code> result;
     cli::run_command(modem, session, cmd, options, out, err, [&](std::error_code ec) { result = ec; });
-    io.run_for(std::chrono::seconds(3));  // virtual time: a real run takes milliseconds
+    if (!t.header("then-call")) {
+      io.run_for(std::chrono::seconds(3));  // virtual time: a real run takes milliseconds
+    } else {
+      // The transcript goes on after the first call: run only until it completes.
+      const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+      while (!result && std::chrono::steady_clock::now() < limit) io.run_one_for(std::chrono::milliseconds(100));
+    }
+
+    // `#! then-call:` runs a second command on the same modem and session once the first has
+    // completed (what a client does next: recovery after a timeout, a retry after a restart).
+    std::optional<std::error_code> then_result;
+    MemorySink then_sink;
+    if (auto then = t.header("then-call")) {
+      ASSERT_TRUE(result.has_value()) << "the call did not complete; left in the transcript:\n" << stream.leftover();
+      cli::Command then_cmd;
+      ASSERT_TRUE(cli::parse_call(*then, then_cmd, parse_error)) << parse_error;
+      options.sink_override = &then_sink;
+      io.restart();  // run_one_for() may have run out of work, which stops the io_context
+      cli::run_command(modem, session, then_cmd, options, out, err, [&](std::error_code ec) { then_result = ec; });
+      io.run_for(std::chrono::seconds(3));
+    }
 
     ASSERT_FALSE(stream.failed()) << stream.failure();
     ASSERT_TRUE(result.has_value()) << "the call did not complete; left in the transcript:\n" << stream.leftover();
     EXPECT_TRUE(stream.fully_consumed()) << stream.leftover();
     check_result(t.header("expect").value_or("ok"), *result);
+    if (t.header("then-call")) {
+      ASSERT_TRUE(then_result.has_value()) << "the then-call did not complete; left:\n" << stream.leftover();
+      check_result(t.header("then-expect").value_or("ok"), *then_result);
+      if (auto sha = t.header("then-expect-sha256")) {
+        EXPECT_EQ(sha256_hex(std::span<const std::byte>(then_sink.data())), *sha);
+      }
+    }
     if (auto sha = t.header("expect-sha256")) {
       EXPECT_EQ(sha256_hex(std::span<const std::byte>(sink.data())), *sha);
     }
