@@ -146,9 +146,21 @@ void Tokenizer::end_line(bool ended_by_cr, EventSink& out) {
 bool Tokenizer::try_header(std::string_view line, EventSink& out) {
   if (!rule_ || !has_prefix(line, rule_->prefix)) return false;
   const auto fields = parse_response(line);
-  if (!fields || fields->count != 2 || fields->fields[0] != rule_->first) return false;
-  const auto n = fields->number(1);
-  if (!n) return false;
+  if (!fields || fields->count == 0 || fields->fields[0] != rule_->first) return false;
+  const auto n = fields->count == 2 ? fields->number(1) : std::nullopt;
+  if (!n) {
+    // `+FTPGET: 2,<garbage>`: the reply to the read, with a count we cannot use (negative,
+    // non-numeric, too many digits, extra fields). Transparent headers share their prefix and
+    // first field with failure URCs (`+FTPETGET: 1,64`), so only counted replies are errors.
+    if (rule_->mode == PayloadRule::Mode::transparent) return false;
+    rule_.reset();
+    Event err;
+    err.kind = EventKind::error;
+    err.error = AtErrc::protocol_error;
+    err.text = line;
+    out.on_event(err);
+    return true;
+  }
   const PayloadRule rule = *rule_;
   if (rule.mode == PayloadRule::Mode::transparent && *n != 1) return false;
   rule_.reset();

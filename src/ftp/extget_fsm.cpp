@@ -37,10 +37,10 @@ void ExtGetFsm::read_length(Actions& out) {
 
 void ExtGetFsm::read_next(Actions& out) {
   state_ = State::reading;
-  requested_ = std::min<std::uint64_t>(kReadBytes, *total_ - pos_);
+  requested_ = pos_ < *total_ ? std::min<std::uint64_t>(kReadBytes, *total_ - pos_) : 0;
   announced_.reset();
   received_ = 0;
-  send(out, CommandId::ftpextget, format_line("AT+FTPEXTGET=3,", {pos_, requested_}));
+  send(out, CommandId::ftpextget, format_line("AT+FTPEXTGET=3,", {pos_, requested_}), requested_);
 }
 
 void ExtGetFsm::on_command_done(const Event& ev, Actions& out) {
@@ -93,8 +93,8 @@ void ExtGetFsm::on_command_done(const Event& ev, Actions& out) {
     case State::reading:
       if (ev.ec) {
         fail(out, ev.ec);
-      } else if (!announced_) {
-        fail(out, protocol_error);
+      } else if (!announced_ || *announced_ > requested_ || received_ > requested_) {
+        fail(out, protocol_error);  // no count, or more than we asked for
       } else if (received_ != *announced_ || *announced_ < requested_) {
         fail(out, make_error_code(AtErrc::truncated));  // short before the announced total
       } else if (pos_ >= *total_) {
@@ -135,6 +135,10 @@ void ExtGetFsm::on_reply_line(std::string_view line, Actions&) {
 
 void ExtGetFsm::on_payload(std::span<const std::byte> bytes, Actions& out) {
   if (state_ != State::reading || bytes.empty()) return;
+  if (received_ + bytes.size() > requested_) {
+    received_ += bytes.size();  // more than asked for: nothing of it reaches the sink
+    return;
+  }
   received_ += bytes.size();
   pos_ += bytes.size();
   emit(out, Action::deliver(bytes));

@@ -34,6 +34,9 @@ struct Event {
   EventType type{};
   std::error_code ec{};
   std::string_view line{};
+  // send: the most payload bytes the reply may announce (the read's requested length); 0 = the
+  // command table's limit. A larger count is a protocol error and no byte of it is delivered.
+  std::uint64_t payload_max = 0;
   std::span<const std::byte> bytes{};
   std::size_t count = 0;
 };
@@ -55,12 +58,22 @@ struct Action {
   // send: the command line. It points into the FSM (a literal or a buffer the FSM owns) and
   // stays valid until the FSM's next event: the runner copies it before feeding anything else.
   std::string_view line{};
+  // send: the most payload bytes the reply may announce (the read's requested length); 0 = the
+  // command table's limit. A larger count is a protocol error and no byte of it is delivered.
+  std::uint64_t payload_max = 0;
   std::span<const std::byte> bytes{};
   std::chrono::milliseconds after{};
   std::size_t count = 0;
   std::error_code ec{};
 
-  static Action send(CommandId id, std::string_view line) { Action a; a.type = ActionType::send; a.id = id; a.line = line; return a; }
+  static Action send(CommandId id, std::string_view line, std::uint64_t payload_max = 0) {
+    Action a;
+    a.type = ActionType::send;
+    a.id = id;
+    a.line = line;
+    a.payload_max = payload_max;
+    return a;
+  }
   static Action write_data(std::span<const std::byte> b) { Action a; a.type = ActionType::write_data; a.bytes = b; return a; }
   static Action arm_stream(CommandId id) { Action a; a.type = ActionType::arm_stream; a.id = id; return a; }
   static Action arm_deadline(std::chrono::milliseconds t) { Action a; a.type = ActionType::arm_deadline; a.after = t; return a; }

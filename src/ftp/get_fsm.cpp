@@ -50,7 +50,7 @@ void ChunkedReadFsm::read(Actions& out) {
   header_seen_ = false;
   announced_ = 0;
   received_ = 0;
-  send(out, cmd_, read_line_);
+  send(out, cmd_, read_line_, kReadBytes);
 }
 
 void ChunkedReadFsm::finish_transfer(Actions& out) {
@@ -88,7 +88,11 @@ void ChunkedReadFsm::on_command_done(const Event& ev, Actions& out) {
         arm_session_timeout(out);
       } else if (ev.ec) {
         fail(out, ev.ec);  // timeout, CME error, or protocol_error (`2,n` with n > 1460)
-      } else if (header_seen_ && received_ != announced_) {
+      } else if (!header_seen_ || announced_ > kReadBytes) {
+        // OK without a `+<cmd>: 2,<n>` we could read: the data, if any, was not counted, so
+        // taking this as an empty read would lose it silently.
+        fail(out, make_error_code(AtErrc::protocol_error));
+      } else if (received_ != announced_) {
         fail(out, make_error_code(AtErrc::truncated));
       } else if (announced_ == kReadBytes) {
         read(out);  // a full read: more is probably buffered, read again at once

@@ -84,7 +84,7 @@ void OpRunner::execute(const Actions& actions) {
     if (finished_) return;
     switch (a.type) {
       case ActionType::send:
-        submit(a.id, a.line);
+        submit(a.id, a.line, a.payload_max);
         break;
       case ActionType::write_data:
         data_reply_ = a.bytes;
@@ -123,15 +123,15 @@ void OpRunner::execute(const Actions& actions) {
   }
 }
 
-void OpRunner::submit(CommandId id, std::string_view line) {
+void OpRunner::submit(CommandId id, std::string_view line, std::uint64_t payload_max) {
   if (in_flight_) {
-    pending_.emplace_back(id, std::string(line));  // the view dies with the event: keep a copy
+    pending_.push_back(PendingSend{id, std::string(line), payload_max});  // the view dies with the event
     return;
   }
   in_flight_ = true;
   request_.line.assign(line);  // keeps the buffer: no allocation per command
   request_.spec = &command_spec(id);
-  request_.payload_max = 0;
+  request_.payload_max = payload_max;
   request_.data_length = 0;
   channel_.submit(request_);
 }
@@ -210,9 +210,9 @@ void OpRunner::on_complete(std::error_code ec) {
   ev.ec = ec;
   feed(ev);
   if (!in_flight_ && !pending_.empty() && !finished_) {
-    auto [id, line] = std::move(pending_.front());
+    auto next = std::move(pending_.front());
     pending_.pop_front();
-    submit(id, line);
+    submit(next.id, next.line, next.payload_max);
   }
 }
 

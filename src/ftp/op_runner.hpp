@@ -45,7 +45,7 @@ class OpRunner final : public std::enable_shared_from_this<OpRunner>,
   void start_fsm();
   void feed(const Event& ev);
   void execute(const Actions& actions);
-  void submit(CommandId id, std::string_view line);
+  void submit(CommandId id, std::string_view line, std::uint64_t payload_max = 0);
   void finish(std::error_code ec);
 
   // at::RequestObserver
@@ -72,7 +72,12 @@ class OpRunner final : public std::enable_shared_from_this<OpRunner>,
   bool in_setters_ = true;
   bool cancelled_ = false;
   bool finished_ = false;
-  std::deque<std::pair<CommandId, std::string>> pending_;
+  struct PendingSend {
+    CommandId id;
+    std::string line;
+    std::uint64_t payload_max;
+  };
+  std::deque<PendingSend> pending_;
   std::span<const std::byte> data_reply_;
   std::error_code sink_error_;
   std::vector<at::UrcSubscription> urcs_;

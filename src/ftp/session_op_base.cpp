@@ -186,9 +186,9 @@ void SessionOpBase::on_deadline(Actions& out) { fail(out, make_error_code(AtErrc
 
 void SessionOpBase::on_cancel(Actions& out) { fail(out, aborted_error()); }
 
-void SessionOpBase::send(Actions& out, CommandId id, std::string_view line) {
+void SessionOpBase::send(Actions& out, CommandId id, std::string_view line, std::uint64_t payload_max) {
   ++in_flight_;
-  emit(out, Action::send(id, line));
+  emit(out, Action::send(id, line, payload_max));
 }
 
 void SessionOpBase::send_open(Actions& out, CommandId id, std::string_view line) {

@@ -96,7 +96,8 @@ class SessionOpBase : public Fsm {
   // --- helpers -------------------------------------------------------------------------------
   // `line` must outlive the event being handled: a literal, a member, or format_line()'s result.
   // Temporaries are refused at compile time (they would dangle).
-  void send(Actions& out, CommandId id, std::string_view line);
+  // `payload_max`: see Action::payload_max.
+  void send(Actions& out, CommandId id, std::string_view line, std::uint64_t payload_max = 0);
   template <class S, class = std::enable_if_t<std::is_same_v<S, std::string>>>
   void send(Actions& out, CommandId id, S&& temporary_line) = delete;
   // Sends the command whose OK opens the session (AT+FTPGET=1, AT+FTPPUT=1, AT+FTPSIZE, ...).

@@ -80,7 +80,18 @@ std::vector<Case> cases() {
   c.push_back({"other_prefix_is_not_a_header", "\r\n+FTPLIST: 2,3\r\n\r\nOK\r\n", get, {"line:+FTPLIST: 2,3", "final_ok"}});
   c.push_back({"count_over_limit", "\r\n+FTPGET: 2,1461\r\n\r\nOK\r\n", get,
                {"error:modem output violates the protocol", "final_ok"}});
-  c.push_back({"count_not_numeric", "\r\n+FTPGET: 2,-5\r\n\r\nOK\r\n", get, {"line:+FTPGET: 2,-5", "final_ok"}});
+  // A reply header whose count cannot be used is a protocol error, not a line: read as a line
+  // it looked like an empty read and the data behind it was lost (fault suite, bad lengths).
+  c.push_back({"count_negative", "\r\n+FTPGET: 2,-5\r\n\r\nOK\r\n", get,
+               {"error:modem output violates the protocol", "final_ok"}});
+  c.push_back({"count_garbled", "\r\n+FTPGET: 2,1x460\r\nab\r\nOK\r\n", get,
+               {"error:modem output violates the protocol", "line:ab", "final_ok"}});
+  c.push_back({"count_too_many_digits", "\r\n+FTPGET: 2,18446744073709551617\r\n\r\nOK\r\n", get,
+               {"error:modem output violates the protocol", "final_ok"}});
+  c.push_back({"count_extra_field", "\r\n+FTPGET: 2,3,4\r\n\r\nOK\r\n", get,
+               {"error:modem output violates the protocol", "final_ok"}});
+  c.push_back({"count_missing", "\r\n+FTPGET: 2\r\n\r\nOK\r\n", get,
+               {"error:modem output violates the protocol", "final_ok"}});
   c.push_back({"armed_once_only", "\r\n+FTPGET: 2,1\r\nA\r\nOK\r\n\r\n+FTPGET: 2,1\r\n", get,
                {"payload_begin:+FTPGET: 2,1:1", "payload:A", "payload_end", "final_ok", "line:+FTPGET: 2,1"}});
   c.push_back({"list_listing", "\r\n+FTPLIST: 2,51\r\n-rw-r--r-- 1 ftp ftp 1024 Mar 19 13:31 simftp.txt\r\n\r\nOK\r\n",
