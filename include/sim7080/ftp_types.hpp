@@ -51,7 +51,11 @@ struct FtpConfig {
   int ssl_context = 0;           ///< AT+CSSLCFG context index 0..5 for FTPS
   std::string ca_file;           ///< CA list file in the module's file system ("" = none)
   std::string cert_file;         ///< client certificate file ("" = none)
-  /// Deadline for each session result URC (the spec's 75 s).
+  /// How long an FTP operation waits for the module, at most, each time: for each session
+  /// result URC, for each command's final result (commands the spec gives less keep their
+  /// shorter deadline), and for the abort's `1,80` (at most 10 s). The default is the spec's
+  /// 75 s; a lower value notices a silent module sooner, at the risk of giving up on a slow
+  /// server. Expiry → AtErrc::timeout.
   std::chrono::milliseconds session_timeout{75000};
 };
 

@@ -82,6 +82,7 @@ class FtpSession::Impl : public std::enable_shared_from_this<Impl> {
     };
     auto runner = std::make_shared<ftp::OpRunner>(modem_.channel(), modem_.make_timer(), cache(), std::move(steps),
                                                   std::move(fsm), std::move(hooks));
+    runner->set_command_timeout(config_.session_timeout);
     if (slot.is_connected()) {
       std::weak_ptr<ftp::OpRunner> weak = runner;
       slot.assign([weak](asio::cancellation_type) {

@@ -190,7 +190,8 @@ void CommandChannel::send_next() {
     enqueue_write(std::as_bytes(std::span<const char>(buf.data(), buf.size())));
     // The timer belongs to the channel and drops its handler when disarmed or destroyed, so
     // the expiry needs no keep-alive of its own.
-    timer_->arm(r->spec->timeout, [this] { on_deadline(); });
+    const auto deadline = r->timeout.count() > 0 ? std::min(r->spec->timeout, r->timeout) : r->spec->timeout;
+    timer_->arm(deadline, [this] { on_deadline(); });
   }
 }
 

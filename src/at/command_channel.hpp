@@ -8,6 +8,7 @@
 // owned by the caller and must stay alive until their observer's on_complete has run.
 // Lifetime: create with std::make_shared; pending I/O keeps the channel alive.
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -65,6 +66,7 @@ struct Request {
   RequestObserver* observer = nullptr;
   std::uint64_t payload_max = 0;      // counted payload limit (0: the spec's); e.g. the requested length
   std::size_t data_length = 0;        // bytes the host will send after a prompt / most it will send after a go-ahead (0: no check)
+  std::chrono::milliseconds timeout{0};  // 0: the spec's deadline; else the shorter of the two
   Request* next_queued = nullptr;     // the channel's queue link (intrusive: queueing never allocates)
 };
 

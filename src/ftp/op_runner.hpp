@@ -35,6 +35,9 @@ class OpRunner final : public std::enable_shared_from_this<OpRunner>,
            std::vector<SetterStep> setters, std::unique_ptr<Fsm> fsm, Hooks hooks);
   ~OpRunner();
 
+  // Caps every command's deadline (setters and the FSM's commands); quick commands keep their
+  // shorter table deadline. Call before start().
+  void set_command_timeout(std::chrono::milliseconds cap) noexcept { request_.timeout = cap; }
   void start();
   // Cancels: during the setters the pending one is dropped; later the FSM runs its abort.
   void cancel();

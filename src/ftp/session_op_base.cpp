@@ -1,5 +1,6 @@
 #include "ftp/session_op_base.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <iterator>
@@ -243,7 +244,9 @@ void SessionOpBase::continue_ending(Actions& out) {
   if (may_quit_ && session_open_ && command_row(op_).ftpquit_aborts) {
     phase_ = Phase::quitting;
     send(out, CommandId::ftpquit, "AT+FTPQUIT");
-    arm(out, kAbortTimeout);
+    // A short session timeout (a caller who wants a silent module noticed quickly) also
+    // shortens the wait for the abort's `1,80`.
+    arm(out, std::min(kAbortTimeout, session_timeout_));
     return;
   }
   cleanup_or_done(out);

@@ -13,7 +13,7 @@
 // Abort sequence (spec §3.26, §8 Q12, style §8), entered by cancel, by the op's own deadline
 // or by a failure that leaves the session open:
 //   draining       wait until no command of ours is in flight (the channel bounds each one);
-//   quitting       if the session is open: AT+FTPQUIT under kAbortTimeout;
+//   quitting       if the session is open: AT+FTPQUIT under min(kAbortTimeout, session timeout);
 //   awaiting_final OK, or ERROR (= the op had already ended): wait, under the same deadline,
 //                  for the op's final session URC (`1,80` or any other `1,<x>`, x != 1);
 //   cleaning_up    extended ops: AT+FTPEXTPUT=0 / AT+FTPEXTGET=0, always;

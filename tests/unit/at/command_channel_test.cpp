@@ -176,6 +176,33 @@ TEST_P(Channel, DeadlineNotReachedKeepsWaiting) {
   EXPECT_EQ(rec.result.value_or(make_error_code(AtErrc::channel_closed)), std::error_code{});
 }
 
+TEST_P(Channel, RequestTimeoutShortensTheSpecsDeadline) {
+  Harness h(R"(> AT+FTPGET=1
+~ 1s
+~ 2s
+)", GetParam());
+  Recorder rec;
+  auto& r = h.request("AT+FTPGET=1", CommandId::ftpget, rec);
+  r.timeout = std::chrono::seconds(2);  // FtpConfig::session_timeout caps the 75 s
+  h.channel().submit(r);
+  h.run();
+  h.expect_clean();
+  EXPECT_EQ(rec.result.value_or(make_error_code(AtErrc::channel_closed)), make_error_code(AtErrc::timeout));
+}
+
+TEST_P(Channel, RequestTimeoutNeverLengthensTheSpecsDeadline) {
+  Harness h(R"(> AT+FTPCID=0
+~ 6s
+)", GetParam());
+  Recorder rec;
+  auto& r = h.request("AT+FTPCID=0", CommandId::ftpcid, rec);
+  r.timeout = std::chrono::seconds(100);  // a quick command keeps its 5 s
+  h.channel().submit(r);
+  h.run();
+  h.expect_clean();
+  EXPECT_EQ(rec.result.value_or(make_error_code(AtErrc::channel_closed)), make_error_code(AtErrc::timeout));
+}
+
 TEST_P(Channel, RestartEndsEveryPendingCommand) {
   Harness h(R"(> AT+FTPGET=2,1460
 < RDY
