@@ -337,19 +337,28 @@ bool CommandChannel::try_go_ahead(std::string_view line) {
     return true;
   }
   if (current_->data_length != 0 && count > current_->data_length) {
-    current_error_ = make_error_code(AtErrc::protocol_error);
-    data_phase_ = DataPhase::failed;
+    refuse_data_phase();
     return true;
   }
   const auto bytes = current_->observer->on_go_ahead(count);
   if (bytes.size() != count) {
-    current_error_ = make_error_code(AtErrc::protocol_error);
-    data_phase_ = DataPhase::failed;
+    refuse_data_phase();
     return true;
   }
   data_phase_ = DataPhase::writing;
   if (!bytes.empty()) enqueue_write(bytes);
   return true;
+}
+
+void CommandChannel::refuse_data_phase() {
+  // The module asked for bytes we will not send (more than the command announced). Nothing is
+  // written: filler would end up in the file. The module now sits in its data phase until its
+  // own input timeout answers ERROR, so the full deadline of the spec applies from here, even
+  // when the caller capped it (Request::timeout): a command written earlier would be taken as
+  // data.
+  current_error_ = make_error_code(AtErrc::protocol_error);
+  data_phase_ = DataPhase::failed;
+  timer_->arm(current_->spec->timeout, [this] { on_deadline(); });
 }
 
 void CommandChannel::next_stream_chunk() {

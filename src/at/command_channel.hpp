@@ -139,6 +139,7 @@ class CommandChannel : public std::enable_shared_from_this<CommandChannel> {
   void enqueue_write(std::span<const std::byte> bytes);
   void start_write();
   void on_write(std::error_code ec);
+  void refuse_data_phase();
   void next_stream_chunk();
   void on_deadline();
   void note(std::string_view what);

@@ -27,6 +27,8 @@ bool printable(const std::string& s) {
 }
 
 constexpr std::uint64_t k320k = 320 * 1024;
+// The module's buffer for AT+FTPPUT data on its way to the server.
+constexpr std::size_t kPutBuffer = 64 * 1024;
 
 struct NumSetter {
   std::uint64_t FtpSettings::*field;
@@ -186,6 +188,14 @@ Modem::Reply Modem::read_chunk(const AtCommand& c, Op op) {
   Session& s = *session_;
   s.last_read = Clock::now();
   std::string prefix = prefix_of(op);
+  if (s.t->available() > 0 && bad_read_fires()) {  // --bad-length (fault_knobs.cpp)
+    std::string data = bad_length_consumes() ? s.t->pop_download(static_cast<std::size_t>(*n)) : std::string();
+    const std::string count = bad_count(data.size(), *n, 1460);
+    bad_pad(data, *n, 1460);
+    w_.payload_reply(ftp_line(prefix, "2," + count), data);
+    s.need_resend = true;
+    return done();
+  }
   if (s.zero_reads_left > 0 && s.t->available() > 0) {
     --s.zero_reads_left;  // --zero-reads: pretend nothing is buffered
     w_.payload_reply(ftp_line(prefix, "2,0"), "");
@@ -255,15 +265,27 @@ Modem::Reply Modem::cmd_ftpput(const AtCommand& c) {
     s.t->finish_upload();  // "+FTPPUT: 1,0" follows when the server confirmed the STOR
     return ok();
   }
-  if (*n > opt_.put_max) return plain_error();
-  w_.line(ftp_line("+FTPPUT", fmt::format("2,{}", *n)));
+  if (*n > std::max<std::uint64_t>(opt_.put_max, lie_put_max_)) return plain_error();
+  const std::uint64_t ask = bad_go_ahead(*n);  // --bad-length over-request
+  w_.line(ftp_line("+FTPPUT", fmt::format("2,{}", ask)));
   s.put_ready = false;
   std::uint64_t id = s.id;
   enter_counted(
-      static_cast<std::size_t>(*n), opt_.put_input_timeout_ms,
+      static_cast<std::size_t>(ask), opt_.put_input_timeout_ms,
       [this, id](std::string&& data) {
-        if (session_ && session_->id == id) session_->t->push_upload(data);
+        // The module has the bytes in its RAM: it acknowledges them, then hands them on.
         w_.line("OK");
+        if (!session_ || session_->id != id) return;
+        Session& up = *session_;
+        up.t->push_upload(data);
+        // Ready for the next chunk as soon as the module's upload buffer has room for one (not
+        // once the server has the bytes; that hand-off runs on the worker meanwhile). A failing
+        // upload still ends the session with +FTPPUT: 1,<err>, whenever the worker reports it.
+        if (!up.finished && !up.put_closing && !up.put_ready &&
+            up.t->upload_queued() + opt_.put_max <= kPutBuffer) {
+          up.announced = up.put_ready = true;
+          w_.line(ftp_line("+FTPPUT", opt_.short_put_urc ? std::string("1,1") : "1,1," + put_max_text()));
+        }
       },
       [this, id] {
         w_.line("ERROR");
@@ -295,10 +317,11 @@ Modem::Reply Modem::cmd_ftpextput(const AtCommand& c) {
       *to < 1000 || *to > 1000000)
     return cme(765);
   if (*pos + *len > opt_.ram_bytes) return plain_error();
-  w_.line(ftp_line("+FTPEXTPUT", fmt::format("{},{}", *pos, *len)));
+  const std::uint64_t ask = bad_go_ahead(*len);  // --bad-length over-request
+  w_.line(ftp_line("+FTPEXTPUT", fmt::format("{},{}", *pos, ask)));
   auto p = static_cast<std::size_t>(*pos);
   enter_counted(
-      static_cast<std::size_t>(*len), static_cast<std::uint32_t>(*to),
+      static_cast<std::size_t>(ask), static_cast<std::uint32_t>(*to),
       [this, p](std::string&& data) {
         if (extput_buf_.size() < p + data.size()) extput_buf_.resize(p + data.size(), '\0');
         extput_buf_.replace(p, data.size(), data);
@@ -437,6 +460,12 @@ Modem::Reply Modem::cmd_ftpextget(const AtCommand& c) {
         auto n = std::min(static_cast<std::size_t>(*len), d.size() - p);
         data.assign(d.begin() + static_cast<std::ptrdiff_t>(p),
                     d.begin() + static_cast<std::ptrdiff_t>(p + n));
+      }
+      if (bad_read_fires()) {  // --bad-length (fault_knobs.cpp)
+        const std::string count = bad_count(data.size(), *len, k320k);
+        bad_pad(data, *len, k320k);
+        w_.payload_reply(ftp_line("+FTPEXTGET", "3," + count), data);
+        return done();
       }
       w_.payload_reply(ftp_line("+FTPEXTGET", fmt::format("3,{}", data.size())), data);
       count_payload(data.size());

@@ -84,6 +84,11 @@ void Modem::start_session(Op op, FtpRequest req) {
   if (is_transfer(op) && drop_armed_) s->t->drop_after = opt_.drop_after_bytes;
   s->zero_reads_left = opt_.zero_reads;
   xfer_bytes_ = 0;
+  if (silent_armed_ && *opt_.silent_after_bytes == 0) silent_pending_ = true;  // after the OK
+  if (opt_.split_sweep && is_transfer(op)) {
+    w_.arm_split(*opt_.split_sweep + split_transfers_, split_transfers_);  // before the OK
+    ++split_transfers_;
+  }
   if (opt_.verbose)
     std::fprintf(stderr, "[emu] session %llu %s %s\n", static_cast<unsigned long long>(s->id),
                  s->prefix.c_str(), req.path.c_str());
@@ -112,6 +117,8 @@ void Modem::end_session(const std::string& body) {
   retire(std::move(session_));
   if (opt_.rest_clears) ftp_.rest = 0;
   w_.line(ftp_line(prefix, body));
+  w_.end_split();  // a split point past the transfer's output is dropped
+  lie_put_max_ = 0;
 }
 
 void Modem::abort_session(int code) {
@@ -141,9 +148,7 @@ void Modem::handle_event(const Event& e) {
       if (s.op == Op::Put) {
         // Everything sent so far went out: ready for the next chunk.
         s.announced = s.put_ready = true;
-        w_.line(ftp_line("+FTPPUT", opt_.short_put_urc
-                                        ? std::string("1,1")
-                                        : fmt::format("1,1,{}", opt_.put_max)));
+        w_.line(ftp_line("+FTPPUT", opt_.short_put_urc ? std::string("1,1") : "1,1," + put_max_text()));
       } else if (s.op == Op::EtPut && !s.announced) {
         s.announced = s.put_ready = true;
         w_.line(ftp_line("+FTPETPUT", "1,1"));
@@ -231,6 +236,7 @@ void Modem::pump_etget() {
     }
     w_.raw(esc);
     count_payload(d.size());
+    check_silent();  // --silent-after-bytes: the stream goes on, lost (fault_knobs.cpp)
     if (restart_pending_) {  // the module dies mid-stream
       mode_ = InputMode::Line;
       check_restart();

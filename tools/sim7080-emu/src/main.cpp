@@ -2,13 +2,18 @@
 // feeds host bytes to the modem core and worker events back into it.
 #include <curl/curl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "event_queue.hpp"
@@ -46,6 +51,9 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
+  // Precise wake-ups for the pacing (default slack: 50 us per sleep or poll timeout); inherited
+  // by the libcurl worker threads, which do not care.
+  ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   curl_global_init(CURL_GLOBAL_DEFAULT);
 
   try {
@@ -68,17 +76,57 @@ int main(int argc, char** argv) {
 
     bool host_open_seen = false;
     char buf[4096];
+    // Input pacing: the host->module direction of the UART on an absolute schedule. rx_free is
+    // when the line will have delivered the host's bytes read so far; the core may look at bytes
+    // as soon as they are read, but nothing it answers goes out before rx_free (hold_until), and
+    // the port is not read again before rx_free, so a host writing faster than the baud is held
+    // back by the pty's buffer, as by a real UART.
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point rx_free{};
+    bool rx_backlog = false;  // the last read left bytes waiting: the line never went idle
     while (!g_stop) {
-      pollfd fds[2] = {{pty.master, POLLIN, 0}, {events.fd(), POLLIN, 0}};
-      int n = ::poll(fds, 2, 20);
+      const auto now = Clock::now();
+      const std::uint32_t baud = writer.baud();
+      const bool throttled = baud > 0 && now < rx_free;
+      auto wake = now + std::chrono::milliseconds(20);  // on_tick: timers, noise
+      if (throttled) wake = std::min(wake, rx_free);
+      std::optional<Clock::time_point> due = writer.next_due();
+      if (due) {
+        if (*due - now <= writer.spin()) {
+          sleep_until(*due, writer.spin());  // close enough: a timed wake-up would come late
+          writer.flush_due();
+          continue;
+        }
+        wake = std::min(wake, *due - writer.spin());
+      }
+      const auto wait_ns = std::max<std::int64_t>(
+          0, std::chrono::duration_cast<std::chrono::nanoseconds>(wake - now).count());
+      const timespec timeout{static_cast<time_t>(wait_ns / 1'000'000'000),
+                             static_cast<long>(wait_ns % 1'000'000'000)};
+      pollfd fds[2] = {{pty.master, static_cast<short>(throttled ? 0 : POLLIN), 0},
+                       {events.fd(), POLLIN, 0}};
+      int n = ::ppoll(fds, 2, &timeout, nullptr);
       if (n < 0 && errno != EINTR) break;
+      writer.flush_due();
       if (fds[0].revents & POLLIN) {
-        ssize_t r = ::read(pty.master, buf, sizeof buf);
+        const auto t_read = Clock::now();  // the bytes were there by now (no earlier bound known)
+        // Paced: at most ~10 ms of line time per read, like the output's slices.
+        const std::size_t want = baud > 0 ? std::clamp<std::size_t>(baud / 1000, 1, sizeof buf) : sizeof buf;
+        ssize_t r = ::read(pty.master, buf, want);
         if (r > 0) {
           host_open_seen = true;
-          std::uint32_t baud = writer.baud();
-          if (baud > 0)  // input pacing: the UART delivers at most baud/10 bytes per second
-            std::this_thread::sleep_for(std::chrono::microseconds(r * 10'000'000 / baud));
+          if (baud > 0) {
+            // Bytes that were already waiting at the previous read kept the line busy: they
+            // follow on the schedule; new ones start when they were seen.
+            const auto start = rx_backlog ? rx_free : std::max(rx_free, t_read);
+            rx_free = start + WireWriter::wire_time(static_cast<std::size_t>(r), baud);
+            int waiting = 0;
+            rx_backlog = ::ioctl(pty.master, FIONREAD, &waiting) == 0 && waiting > 0;
+          } else {
+            rx_free = t_read;
+            rx_backlog = false;
+          }
+          writer.hold_until(rx_free);
           // A UART at another speed than the module's reads garbage: drop it (--strict-baud).
           if (!(opt.strict_baud && baud > 0 && host_line_speed(pty.master) != baud)) {
             modem.on_input(buf, static_cast<std::size_t>(r));
@@ -94,6 +142,7 @@ int main(int argc, char** argv) {
       }
       modem.on_tick();
     }
+    writer.flush_all();
     if (!opt.link.empty()) {
       std::error_code ec;
       std::filesystem::remove(opt.link, ec);

@@ -21,6 +21,8 @@ Modem::Modem(const Options& opt, WireWriter& w, Recorder& rec, EventQueue& ev)
   ipr_ = opt.baud;
   restart_armed_ = opt.restart_after_bytes.has_value();
   drop_armed_ = opt.drop_after_bytes.has_value();
+  silent_armed_ = opt.silent_after_bytes.has_value();
+  bad_length_armed_ = !opt.bad_length.empty();
   if (!opt.fs_root.empty()) {
     fs_root_ = opt.fs_root;
   } else {
@@ -52,6 +54,11 @@ Modem::~Modem() {
 
 void Modem::on_input(const char* p, std::size_t n) {
   host_seen_ = true;
+  if (silent_) {  // --silent-after-bytes (fault_knobs.cpp)
+    const std::size_t used = consume_silent(p, n);
+    p += used;
+    n -= used;
+  }
   while (n > 0) {
     std::size_t used = 0;
     switch (mode_) {
@@ -165,8 +172,10 @@ void Modem::handle_line(const std::string& line) {
   if (opt_.verbose) std::fprintf(stderr, "[at] > %s\n", shown.c_str());
   if (echo_) w_.raw(line + "\r", is_pw ? shown + "\r" : std::string());
   if (line.empty()) return;
+  // The answer leaves the latency after the line's last byte arrived (the main loop holds the
+  // writer until then); the work below happens meanwhile instead of adding to it.
   if (opt_.latency_ms > 0)
-    std::this_thread::sleep_for(std::chrono::milliseconds(opt_.latency_ms));
+    w_.hold_until(w_.held_until() + std::chrono::milliseconds(opt_.latency_ms));
   if (line.size() < 2 || std::toupper(static_cast<unsigned char>(line[0])) != 'A' ||
       std::toupper(static_cast<unsigned char>(line[1])) != 'T') {
     return;  // V.250: anything not starting with AT is discarded silently
@@ -264,9 +273,13 @@ void Modem::boot(bool emit_urcs) {
 void Modem::count_payload(std::size_t n) {
   xfer_bytes_ += n;
   if (restart_armed_ && xfer_bytes_ >= *opt_.restart_after_bytes) restart_pending_ = true;
+  // (N = 0 means at the opening OK: start_session)
+  if (silent_armed_ && *opt_.silent_after_bytes > 0 && xfer_bytes_ >= *opt_.silent_after_bytes)
+    silent_pending_ = true;
 }
 
 void Modem::check_restart() {
+  check_silent();
   if (!restart_pending_ || mode_ != InputMode::Line) return;
   restart_pending_ = false;
   restart_armed_ = false;  // one-shot, so a driver's retry can succeed
@@ -288,6 +301,7 @@ void Modem::on_events() {
 }
 
 void Modem::on_tick() {
+  if (silent_ && opt_.silent_ms > 0 && Clock::now() >= silent_until_) end_silence();
   if (mode_ == InputMode::Counted && Clock::now() >= counted_.deadline) {
     auto fn = std::move(counted_.timeout);
     rec_.comment("host data timed out");

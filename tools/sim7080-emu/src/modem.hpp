@@ -163,6 +163,21 @@ class Modem {
   static std::string prefix_of(Op op);
   void retire(std::unique_ptr<Session> s);
 
+  // ---- fault_knobs.cpp: --silent-after-bytes, --bad-length (tests/faults) ----
+  void check_silent();  // a pending silence starts (outside host data phases)
+  std::size_t consume_silent(const char* p, std::size_t n);  // host bytes while silent
+  void end_silence();
+  // --bad-length on a counted read reply: fires once; the reply's count field for a chunk of
+  // `data_size` real bytes of `requested` (spec maximum `max`), and the payload padded to it.
+  bool bad_read_fires();
+  bool bad_length_consumes() const;
+  std::string bad_count(std::size_t data_size, std::uint64_t requested, std::uint64_t max) const;
+  void bad_pad(std::string& data, std::uint64_t requested, std::uint64_t max) const;
+  // --bad-length on an upload go-ahead (over-request): the count the module asks for instead.
+  std::uint64_t bad_go_ahead(std::uint64_t requested);
+  // --bad-length on `+FTPPUT: 1,1,<maxlength>`: the <maxlength> text.
+  std::string put_max_text();
+
   // ---- fs_commands.cpp: module file system ----
   Reply cmd_cfsinit(const AtCommand& c);
   Reply cmd_cfswfile(const AtCommand& c);
@@ -218,6 +233,13 @@ class Modem {
   std::uint64_t xfer_bytes_ = 0;  // payload bytes over the UART in the current transfer
   bool restart_armed_ = false, restart_pending_ = false;
   bool drop_armed_ = false;
+  // fault knobs (tests/faults)
+  std::uint64_t split_transfers_ = 0;  // transfer sessions started (--split-sweep)
+  bool silent_armed_ = false, silent_pending_ = false, silent_ = false;
+  Clock::time_point silent_until_{};
+  std::string silent_line_;            // host line being assembled while silent
+  bool bad_length_armed_ = false;
+  std::uint64_t lie_put_max_ = 0;      // a <maxlength> lie above --put-max is honoured
   std::string fs_root_;
   bool fs_root_is_temp_ = false;  // created by us: removed again on exit
 };

@@ -29,6 +29,9 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   app.add_option("--baud", o.baud,
                  "pace output and input at N baud (10 bits/byte); AT+IPR changes it later");
   app.add_option("--latency-ms", o.latency_ms, "delay before answering each command line");
+  app.add_option("--pace-spin-us", o.pace_spin_us,
+                 "with --baud or --latency-ms: wait the last N us before each due write busy, not "
+                 "asleep (a timed wake-up comes late on a loaded machine); 0 = sleep only (default 100)");
   app.add_option("--zero-reads", o.zero_reads,
                  "answer +FTPGET: 2,0 to the first N reads of a session even when data waits");
   app.add_option("--resend-ready-ms", o.resend_ready_ms,
@@ -67,6 +70,28 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
                  "FTPPUT=2 data phase input timeout, then ERROR (default 10000)");
   app.add_option("--record", o.record, "write the conversation as an .at transcript to FILE");
   app.add_flag("-v,--verbose", o.verbose, "diagnostics on stderr");
+  // Fault injection (tests/faults).
+  std::uint64_t split_first = 0, silent_after = 0;
+  app.add_flag("--noise-every-line", o.noise_every_line,
+               "an unrelated URC before every line the module writes (and between a counted "
+               "payload and its OK); never inside a payload, a data phase or a stream");
+  auto* split_opt = app.add_option(
+      "--split-sweep", split_first,
+      "the output of the i-th transfer (i = 0, 1, ...: FTPGET, FTPLIST, FTPPUT, EXTPUT, EXTGET, "
+      "ETPUT, ETGET sessions) is split at byte FIRST+i, counted from the first byte after the "
+      "opening command; the second part is written once the host has read the first");
+  auto* silent_opt = app.add_option(
+      "--silent-after-bytes", silent_after,
+      "once N payload bytes of a transfer crossed the UART (0: at its opening OK), the module "
+      "falls silent after the reply it is writing: its output is lost and host input ignored; "
+      "fires once");
+  app.add_option("--silent-ms", o.silent_ms,
+                 "with --silent-after-bytes: the silence lasts M ms (default 0: until the host "
+                 "sends a bare AT, answered OK)");
+  app.add_option("--bad-length", o.bad_length,
+                 "once, a length the module must never send: over-request, over-max, negative, "
+                 "garbled or huge (see README.md)")
+      ->check(CLI::IsMember({"over-request", "over-max", "negative", "garbled", "huge"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -75,6 +100,8 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   if (seed_opt->count() > 0) o.fragment_seed = frag_seed;
   if (restart_opt->count() > 0) o.restart_after_bytes = restart;
   if (drop_opt->count() > 0) o.drop_after_bytes = drop;
+  if (split_opt->count() > 0) o.split_sweep = split_first;
+  if (silent_opt->count() > 0) o.silent_after_bytes = silent_after;
   for (const auto& f : fails) {
     auto eq = f.find('=');
     if (eq == std::string::npos || eq == 0) {

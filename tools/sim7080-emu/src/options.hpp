@@ -20,6 +20,7 @@ struct Options {
   std::uint32_t noise_seed = 1;           // --noise-seed
   std::uint32_t baud = 0;                 // --baud (0 = no pacing)
   std::uint32_t latency_ms = 0;           // --latency-ms
+  std::uint32_t pace_spin_us = 100;       // --pace-spin-us: busy-wait this long before a due write
   std::uint32_t zero_reads = 0;           // --zero-reads
   std::uint32_t resend_ready_ms = 5000;   // --resend-ready-ms
   std::uint32_t put_max = 1360;           // --put-max
@@ -39,6 +40,12 @@ struct Options {
   std::string record;
   std::string pdp_address = "10.94.36.44";
   bool verbose = false;
+  // Fault injection (tests/faults): see README.md.
+  bool noise_every_line = false;                   // --noise-every-line
+  std::optional<std::uint64_t> split_sweep;        // --split-sweep FIRST
+  std::optional<std::uint64_t> silent_after_bytes; // --silent-after-bytes N
+  std::uint32_t silent_ms = 0;                     // --silent-ms M (0: until a bare AT)
+  std::string bad_length;                          // --bad-length KIND ("" = off)
 };
 
 // Parses argv. Returns std::nullopt when the program should continue, otherwise the exit code

@@ -51,6 +51,11 @@ void Transfer::push_upload(std::string_view bytes) {
   cv_.notify_all();
 }
 
+std::size_t Transfer::upload_queued() {
+  std::lock_guard lk(m_);
+  return up_.size();
+}
+
 void Transfer::finish_upload() {
   {
     std::lock_guard lk(m_);

@@ -39,6 +39,7 @@ class Transfer {
   // Blocks until data, finish (returns 0) or abort (returns nullopt).
   std::optional<std::size_t> pull_upload(char* out, std::size_t max);
   std::uint64_t upload_pushed() const { return pushed_; }
+  std::size_t upload_queued();  // pushed, not yet taken by the worker
 
   void abort();
   bool aborted() const { return aborted_.load(); }

@@ -281,6 +281,13 @@ bool Emulator::silent_for(Ms quiet) {
   return !fill(quiet);
 }
 
+std::string Emulator::read_once(Ms timeout) {
+  if (buf_.empty()) fill(timeout);
+  std::string out = std::move(buf_);
+  buf_.clear();
+  return out;
+}
+
 Download polled_download(Emulator& emu, const std::string& prefix, const std::string& sep) {
   Download d;
   const std::string ready = prefix + sep + "1,1";

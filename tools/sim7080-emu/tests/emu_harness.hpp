@@ -53,6 +53,8 @@ class Emulator {
   void expect_reply(std::string_view command, std::string_view reply, Ms timeout = 10s);
   // Nothing else arrives within `quiet`.
   bool silent_for(Ms quiet);
+  // What one read() returns (what is buffered already, if anything); "" on timeout.
+  std::string read_once(Ms timeout = 10s);
 
   std::string pty_path;
   pid_t pid = -1;

@@ -74,14 +74,25 @@ TEST_F(Knobs, DropAfterBytesUploadIs78) {
   emu.expect_reply("AT+FTPPUT=1", "\r\nOK\r\n\r\n+FTPPUT: 1,1,1360\r\n");
   std::string chunk = binary_pattern(1360);
   std::string final_line;
-  for (int i = 0; i < 4 && final_line.empty(); ++i) {
-    emu.expect_reply("AT+FTPPUT=2,1360", "\r\n+FTPPUT: 2,1360\r\n");
-    emu.send(chunk);
-    EXPECT_EQ(emu.read_exact(6), "\r\nOK\r\n");
+  // The module announces the next chunk as soon as its buffer has room, so the failure of the
+  // upload behind it surfaces whenever the worker notices: after a chunk's OK (instead of, or
+  // after, 1,1,<max>), or before the next go-ahead, whose command then finds no session.
+  for (int i = 0; i < 6 && final_line.empty(); ++i) {
+    emu.cmd("AT+FTPPUT=2,1360");
     std::string l = emu.line();
+    if (l == "+FTPPUT: 1,78") {
+      final_line = l;
+      EXPECT_EQ(emu.line(), "ERROR");
+      break;
+    }
+    ASSERT_EQ(l, "+FTPPUT: 2,1360");
+    emu.send(chunk);
+    ASSERT_EQ(emu.line(), "OK");
+    l = emu.line();
     if (l != "+FTPPUT: 1,1,1360") final_line = l;
   }
   EXPECT_EQ(final_line, "+FTPPUT: 1,78");
+  EXPECT_TRUE(emu.silent_for(200ms));
 }
 
 TEST_F(Knobs, FailInjectsSessionErrors) {
@@ -230,5 +241,179 @@ TEST_F(Knobs, EtGetMidStreamFailureEndsWithEtxThenError) {
   emu.expect_reply("AT+FTPETGET=1",
                    "\r\nOK\r\n\r\n+FTPETGET: 1,1\r\n" + esc + "\x03\r\n+FTPETGET: 1,79\r\n");
 }
+}  // namespace
+}  // namespace emutest
+
+// ---------------------------------------------------------------------------------------------
+// Fault knobs (tests/faults): --noise-every-line, --split-sweep, --silent-after-bytes,
+// --silent-ms, --bad-length.
+
+namespace emutest {
+namespace {
+
+const std::vector<std::string> kNoiseUrcs = {
+    "+CEREG: 1,5", "*PSUTTZ: 24/11/25,17:58:01\",\"+32\",0", "+CTZV: +32,0", "+CGREG: 1,5",
+    "*PSNWID: \"460\",\"11\",\"CHN-CT\",0,\"CHN-CT\",0"};
+
+class FaultKnobs : public EmuFtpTest {
+ protected:
+  // Setters through line_skipping (noise may precede every line).
+  void configure_skipping(const std::vector<std::string>& skip) {
+    for (std::string c : {std::string("AT+FTPCID=0"), std::string("AT+FTPSERV=\"127.0.0.1\""),
+                          "AT+FTPPORT=" + std::to_string(ftp.port), std::string("AT+FTPUN=\"user\""),
+                          std::string("AT+FTPPW=\"secret\""), std::string("AT+FTPGETNAME=\"a.bin\"")}) {
+      emu.cmd(c);
+      EXPECT_EQ(emu.line_skipping(skip), "OK") << c;
+    }
+  }
+};
+
+TEST_F(FaultKnobs, NoiseEveryLineInTurnAndBetweenPayloadAndOk) {
+  std::string content = binary_pattern(300);
+  write_file(ftp.root + "/a.bin", content);
+  start_emu({"--noise-every-line"}, false);
+  // Before every line, the noise URCs in turn: one before a lone OK, one before each line of a
+  // reply with information text.
+  emu.expect_reply("AT", "\r\n+CEREG: 1,5\r\n\r\nOK\r\n");
+  emu.expect_reply("AT+FTPSTATE", "\r\n*PSUTTZ: 24/11/25,17:58:01\",\"+32\",0\r\n\r\n+FTPSTATE: 0\r\n"
+                                  "\r\n+CTZV: +32,0\r\n\r\nOK\r\n");
+  configure_skipping(kNoiseUrcs);
+  emu.cmd("AT+FTPEXTGET=1");
+  EXPECT_EQ(emu.line_skipping(kNoiseUrcs), "OK");
+  EXPECT_EQ(emu.line_skipping(kNoiseUrcs, 20s), "+FTPEXTGET: 1,0");
+  // A counted payload: noise before its header and between its last byte and the OK, never
+  // inside.
+  emu.cmd("AT+FTPEXTGET=3,0,300");
+  std::string noise = emu.line();
+  EXPECT_NE(std::find(kNoiseUrcs.begin(), kNoiseUrcs.end(), noise), kNoiseUrcs.end()) << noise;
+  EXPECT_EQ(emu.line(), "+FTPEXTGET: 3,300");
+  EXPECT_EQ(emu.read_exact(300), content);
+  noise = emu.line();
+  EXPECT_NE(std::find(kNoiseUrcs.begin(), kNoiseUrcs.end(), noise), kNoiseUrcs.end()) << noise;
+  EXPECT_EQ(emu.line(), "OK");
+}
+
+TEST_F(FaultKnobs, SplitSweepSplitsTheIthTransferAtByteFirstPlusI) {
+  std::string content = binary_pattern(100);
+  write_file(ftp.root + "/a.bin", content);
+  start_emu({"--split-sweep", "3"});
+  emu.expect_reply("AT+FTPGETNAME=\"a.bin\"", "\r\nOK\r\n");
+  emu.expect_reply("AT+FTPSIZE", "\r\nOK\r\n\r\n+FTPSIZE: 1,0,100\r\n");  // not a transfer
+  // Transfer 0: split at byte 3 of "\r\nOK\r\n"; the rest comes only once the first part was read.
+  emu.cmd("AT+FTPGET=1");
+  EXPECT_EQ(emu.read_once(), "\r\nO");
+  EXPECT_EQ(emu.read_exact(3), "K\r\n");
+  Download d = polled_download(emu, "+FTPGET");
+  EXPECT_EQ(d.final_line, "+FTPGET: 1,0");
+  EXPECT_EQ(d.data, content);
+  // Transfer 1: at byte 4.
+  emu.cmd("AT+FTPGET=1");
+  EXPECT_EQ(emu.read_once(), "\r\nOK");
+  EXPECT_EQ(emu.read_exact(2), "\r\n");
+  d = polled_download(emu, "+FTPGET");
+  EXPECT_EQ(d.data, content);
+  // Transfer 2 (an upload): at byte 5, i.e. in its opening OK.
+  emu.expect_reply("AT+FTPPUTNAME=\"u.bin\"", "\r\nOK\r\n");
+  emu.cmd("AT+FTPPUT=1");
+  EXPECT_EQ(emu.read_once(), "\r\nOK\r");
+  EXPECT_EQ(emu.read_exact(1), "\n");
+  EXPECT_EQ(emu.line(), "+FTPPUT: 1,1,1360");
+  emu.expect_reply("AT+FTPPUT=2,0", "\r\nOK\r\n\r\n+FTPPUT: 1,0\r\n");
+}
+
+TEST_F(FaultKnobs, SilentAfterBytesUntilBareAt) {
+  write_file(ftp.root + "/a.bin", binary_pattern(3000));
+  start_emu({"--silent-after-bytes", "1000"});
+  emu.expect_reply("AT+FTPGETNAME=\"a.bin\"", "\r\nOK\r\n");
+  emu.expect_reply("AT+FTPGET=1", "\r\nOK\r\n");
+  EXPECT_EQ(emu.line(), "+FTPGET: 1,1");
+  // The read that crosses 1000 bytes is answered in full; then nothing.
+  emu.cmd("AT+FTPGET=2,1460");
+  EXPECT_EQ(emu.line(), "+FTPGET: 2,1460");
+  emu.read_exact(1460);
+  EXPECT_EQ(emu.read_exact(6), "\r\nOK\r\n");
+  emu.cmd("AT+FTPGET=2,1460");
+  EXPECT_TRUE(emu.silent_for(300ms));
+  emu.cmd("AT+FTPSTATE");
+  emu.cmd("ATE0");
+  EXPECT_TRUE(emu.silent_for(300ms));
+  // A bare AT ends the silence; the session is still there.
+  emu.expect_reply("AT", "\r\nOK\r\n");
+  emu.expect_reply("AT+FTPSTATE", "\r\n+FTPSTATE: 1\r\n\r\nOK\r\n");
+  emu.expect_reply("AT+FTPQUIT", "\r\nOK\r\n\r\n+FTPGET: 1,80\r\n");
+}
+
+TEST_F(FaultKnobs, SilentFromOpeningOkForSomeMilliseconds) {
+  write_file(ftp.root + "/a.bin", binary_pattern(100));
+  start_emu({"--silent-after-bytes", "0", "--silent-ms", "300"});
+  emu.expect_reply("AT+FTPGETNAME=\"a.bin\"", "\r\nOK\r\n");
+  emu.expect_reply("AT+FTPGET=1", "\r\nOK\r\n");  // the OK still goes out, then silence
+  emu.cmd("AT");  // timed: not even a bare AT ends it
+  EXPECT_TRUE(emu.silent_for(150ms));
+  EXPECT_TRUE(emu.silent_for(400ms));  // over by now; the lost `+FTPGET: 1,1` is not repeated yet
+  emu.expect_reply("AT", "\r\nOK\r\n");
+  emu.expect_reply("AT+FTPQUIT", "\r\nOK\r\n\r\n+FTPGET: 1,80\r\n");
+}
+
+TEST_F(FaultKnobs, BadLengthOverRequestOnExtgetRead) {
+  std::string content = binary_pattern(500);
+  write_file(ftp.root + "/a.bin", content);
+  start_emu({"--bad-length", "over-request"});
+  emu.expect_reply("AT+FTPGETNAME=\"a.bin\"", "\r\nOK\r\n");
+  emu.expect_reply("AT+FTPEXTGET=1", "\r\nOK\r\n\r\n+FTPEXTGET: 1,0\r\n");
+  emu.expect_reply("AT+FTPEXTGET=3,0,200", "\r\n+FTPEXTGET: 3,201\r\n" + content.substr(0, 200) + "#\r\nOK\r\n");
+  // Once only.
+  emu.expect_reply("AT+FTPEXTGET=3,0,200", "\r\n+FTPEXTGET: 3,200\r\n" + content.substr(0, 200) + "\r\nOK\r\n");
+}
+
+TEST_F(FaultKnobs, BadLengthNegativeKeepsTheData) {
+  std::string content = binary_pattern(300);
+  write_file(ftp.root + "/a.bin", content);
+  start_emu({"--bad-length", "negative"});
+  emu.expect_reply("AT+FTPGETNAME=\"a.bin\"", "\r\nOK\r\n");
+  emu.expect_reply("AT+FTPGET=1", "\r\nOK\r\n");
+  EXPECT_EQ(emu.line(), "+FTPGET: 1,1");
+  emu.expect_reply("AT+FTPGET=2,1460", "\r\n+FTPGET: 2,-1460\r\n\r\nOK\r\n\r\n+FTPGET: 1,1\r\n");
+  emu.cmd("AT+FTPGET=2,1460");
+  EXPECT_EQ(emu.line(), "+FTPGET: 2,300");
+  EXPECT_EQ(emu.read_exact(300), content);
+}
+
+TEST_F(FaultKnobs, BadLengthGarbledCarriesTheBytes) {
+  std::string content = binary_pattern(300);
+  write_file(ftp.root + "/a.bin", content);
+  start_emu({"--bad-length", "garbled"});
+  emu.expect_reply("AT+FTPGETNAME=\"a.bin\"", "\r\nOK\r\n");
+  emu.expect_reply("AT+FTPGET=1", "\r\nOK\r\n");
+  EXPECT_EQ(emu.line(), "+FTPGET: 1,1");
+  emu.cmd("AT+FTPGET=2,1460");
+  EXPECT_EQ(emu.line(), "+FTPGET: 2,3x00");
+  EXPECT_EQ(emu.read_exact(300), content);
+  EXPECT_EQ(emu.read_exact(6), "\r\nOK\r\n");
+}
+
+TEST_F(FaultKnobs, BadLengthOverMaxOnPutMaxlength) {
+  start_emu({"--bad-length", "over-max"});
+  emu.expect_reply("AT+FTPPUTNAME=\"m.bin\"", "\r\nOK\r\n");
+  emu.expect_reply("AT+FTPPUT=1", "\r\nOK\r\n\r\n+FTPPUT: 1,1,1461\r\n");
+  emu.expect_reply("AT+FTPPUT=2,1461", "\r\n+FTPPUT: 2,1461\r\n");  // what it announced, it takes
+  emu.send(binary_pattern(1461));
+  EXPECT_EQ(emu.read_exact(6), "\r\nOK\r\n");
+  EXPECT_EQ(emu.line(), "+FTPPUT: 1,1,1360");  // once only
+  emu.expect_reply("AT+FTPPUT=2,0", "\r\nOK\r\n\r\n+FTPPUT: 1,0\r\n");
+  EXPECT_EQ(read_file(ftp.root + "/m.bin"), binary_pattern(1461));
+}
+
+TEST_F(FaultKnobs, BadLengthOverRequestOnUploadGoAhead) {
+  start_emu({"--bad-length", "over-request"});
+  emu.expect_reply("AT+FTPPUTNAME=\"r.bin\"", "\r\nOK\r\n");
+  emu.expect_reply("AT+FTPPUT=1", "\r\nOK\r\n\r\n+FTPPUT: 1,1,1360\r\n");
+  emu.expect_reply("AT+FTPPUT=2,5", "\r\n+FTPPUT: 2,6\r\n");
+  emu.send("hello");
+  EXPECT_TRUE(emu.silent_for(200ms));  // it waits for the sixth byte
+  emu.send("!");
+  EXPECT_EQ(emu.read_exact(6), "\r\nOK\r\n");
+}
+
 }  // namespace
 }  // namespace emutest
