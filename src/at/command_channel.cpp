@@ -204,6 +204,7 @@ void CommandChannel::complete_current(std::error_code ec) {
   current_ = nullptr;
   data_phase_ = DataPhase::none;
   streaming_ = false;
+  final_pending_ = false;
   timer_->disarm();
   tokenizer_.clear_echo();
   if (stream_owner_is_request_) {
@@ -216,6 +217,7 @@ void CommandChannel::complete_current(std::error_code ec) {
 
 void CommandChannel::fail_all(std::error_code ec) {
   Queue pending = queue_.take();
+  final_pending_ = false;
   if (current_) {
     Request* r = current_;
     current_ = nullptr;
@@ -248,7 +250,7 @@ void CommandChannel::on_event(const Event& ev) {
     case EventKind::cme_error:
     case EventKind::cms_error: {
       booting_ = false;  // the module answers: whatever boot URCs come now are a new boot
-      if (!current_) {
+      if (!current_ || final_pending_) {
         ++stats_.stray_finals;
         note("final result with no command in flight");
         return;
@@ -264,6 +266,15 @@ void CommandChannel::on_event(const Event& ev) {
       if (data_phase_ == DataPhase::writing) {
         // The modem cannot finish before it has our bytes; an early result means it gave up.
         data_phase_ = DataPhase::written;
+        streaming_ = false;  // no further stream chunk
+      }
+      if (write_count_ > 0) {
+        // Our write (the data phase, or the command line itself) has not completed yet: its
+        // bytes belong to the request's observer until then (ByteStream::async_write), and
+        // completing now would let it reuse or free them under the write. Finish after it.
+        final_after_write_ = ec;
+        final_pending_ = true;
+        return;
       }
       complete_current(ec);
       return;
@@ -471,6 +482,11 @@ void CommandChannel::on_write(std::error_code ec) {
     write_count_ = 0;
     timer_->disarm();
     fail_all(ec);
+    return;
+  }
+  if (final_pending_ && write_count_ == 0) {
+    final_pending_ = false;
+    complete_current(final_after_write_);
     return;
   }
   if (streaming_ && write_count_ == 0) {

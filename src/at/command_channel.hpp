@@ -172,6 +172,8 @@ class CommandChannel : public std::enable_shared_from_this<CommandChannel> {
   DataPhase data_phase_ = DataPhase::none;
   bool streaming_ = false;           // transparent upload in progress
   bool stream_done_ = false;         // ETX queued
+  bool final_pending_ = false;       // the final result came while our write was in flight
+  std::error_code final_after_write_;
 
   // Two alternating line buffers: a new line can be formatted while the previous write's
   // completion is still queued.

@@ -52,6 +52,10 @@ void run(std::string_view input, std::chrono::sys_seconds now) {
 
 }  // namespace
 
+// The fuzz preset builds with -fsanitize=undefined but lets UBSan recover; a finding must stop
+// the run (and become a crash input) instead of scrolling by.
+extern "C" const char* __ubsan_default_options() { return "halt_on_error=1:print_stacktrace=1"; }
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace std::chrono;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
