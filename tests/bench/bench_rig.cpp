@@ -283,11 +283,23 @@ std::vector<LossItem> loss_breakdown(const WireMeter& wire, Clock::time_point st
   const WireMeter::Chunk* prev = nullptr;
   for (const auto& c : wire.timeline()) {
     const std::string label = chunk_label(c);
+    const auto wire_time = std::chrono::duration_cast<Clock::duration>(per_byte * c.size);
+    if (c.rx) {
+      // The emulator writes a slice when its last byte has crossed the line: the chunk can
+      // arrive at free + its wire time at the earliest, and the line is free when it arrived.
+      // Negative gaps are kept: in a burst the host's late read of one slice shows up as an early
+      // next one, and the sum over the burst is the real lateness (its last read's). A read
+      // while the host's own bytes still occupy the line (free ahead) overlaps them: no idle time.
+      if (c.when >= free) {
+        add(label, c.when - (free + wire_time));
+        free = c.when;
+      }
+      prev = &c;
+      continue;
+    }
     const auto gap = c.when - free;
     if (gap > Clock::duration::zero()) {
-      if (c.rx) {
-        add(label, gap);
-      } else if (!prev) {
+      if (!prev) {
         add("host: start of the operation, until its first command", gap);
       } else if (!prev->rx) {
         // One write at a time: the next starts when the pty took the previous one, i.e. when
@@ -297,9 +309,8 @@ std::vector<LossItem> loss_breakdown(const WireMeter& wire, Clock::time_point st
         add("host: turnaround before " + (label == "(data)" ? std::string("data") : label), gap);
       }
     }
-    const bool command = !c.rx && label != "(data)";
-    free = std::max(free, c.when) +
-           std::chrono::duration_cast<Clock::duration>(per_byte * c.size) + (command ? latency : Clock::duration::zero());
+    const bool command = label != "(data)";
+    free = std::max(free, c.when) + wire_time + (command ? latency : Clock::duration::zero());
     prev = &c;
   }
   if (end > free) add("host: after the last output, until the completion handler", end - free);

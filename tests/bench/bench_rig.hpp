@@ -150,13 +150,17 @@ class WireMeter final : public sim7080::TraceSink {
   Clock::time_point last_rx_{};
 };
 
-/// Where the time beyond the bound went, from a WireMeter timeline. The emulated link is modelled
-/// as one device that, after output of n bytes, sleeps n x 10 / baud (it writes, then paces),
-/// and after input of n bytes sleeps n x 10 / baud plus, for a command line, its latency. Each
-/// chunk that arrives later than the link was free again adds the difference to a cause:
-///   - a read: the emulator produced output late. Keyed by the first line of the chunk
-///     ("+FTPGET: 1,1", "OK", ...) or "(output continued)" for the rest of a paced burst, whose
-///     gaps are the pacing's sleep overshoot;
+/// Where the time beyond the bound went, from a WireMeter timeline. The link is modelled as the
+/// emulator paces it: a host write of n bytes occupies it for n x 10 / baud from when it starts
+/// (or from when the line is free), plus, for a command line, the latency; the emulator writes
+/// each output slice of n bytes when its last byte has crossed the line, so a read can arrive at
+/// (line free) + n x 10 / baud at the earliest, and the line is free again when it arrived. Each
+/// chunk that arrives later than that adds the difference to a cause:
+///   - a read: the emulator's output came late (its wake-up and work, the pty's round trip, the
+///     host's wake-up). Keyed by the first line of the chunk ("+FTPGET: 1,1", "OK", ...) or
+///     "(output continued)" for the rest of a paced burst (there the host's late read of one
+///     slice shows up as an early next one: those negative gaps are kept, so a burst counts
+///     only the lateness of its last read);
 ///   - a write after a read: the link waited for the host ("host: ..."), as did the operation's
 ///     start (before the first write) and its end (after the last read, until the handler ran);
 ///   - a write after a write: the previous write was still draining into the emulator ("pty:

@@ -4,19 +4,22 @@
 // transfer is timed from the call to its completion handler. The bound is what the emulated
 // link allows for the bytes that actually crossed it in that run (a TraceSink on the Modem
 // counts RX and TX): (rx + tx) bytes x 10 bits / baud, plus the emulator's latency for every
-// command line written. The emulator paces output and input in turn (one thread), so the two
-// directions add up. Unpaced, the bound is the latency only (0 without latency: no ratio).
+// command line written. The emulator models a full-duplex UART (one schedule per direction), but
+// the AT conversation never overlaps the directions (every host write waits for the module's
+// complete previous output, and the module answers only once the host's line has arrived), so
+// on any line the two add up. Unpaced, the bound is the latency only (0 without latency: no
+// ratio): it leaves out the pty's own round trip and copy (rig/pty_round_trip).
 // ratio = bound / wall time: 100 % means the host lost nothing.
 //
 // Where the rest of the time went: `host` is the host's own turnaround (from each read's
 // completion to the write it caused, summed); `rest` = wall - bound - host. loss_breakdown()
 // (bench_rig.hpp) splits wall - bound by cause from the trace timeline: the link idle while the
 // host had the turn ("host: ..."), and output that came later than the link allowed (the
-// emulator's replies and URCs by their first line, "(output continued)" for the gaps inside a
-// paced burst, i.e. the pacing's sleep overshoot). `host-only` = bound / (bound + the host's
-// time): the ratio an ideal emulator would give, i.e. what the host alone loses, counting every
-// turnaround in full as on a real UART (the emulator hides them: it writes a slice, then sleeps
-// for its wire time, while the host already reacts).
+// emulator's replies and URCs by their first line, "(output continued)" for the rest of a paced
+// burst). `host-only` = bound / (bound + the host's time): the ratio an ideal emulator would
+// give, i.e. what the host alone loses, counting every turnaround in full as on a real UART
+// (the emulator writes each ~10 ms slice when its last byte has crossed the line, so the host's
+// reaction to a reply starts at the end of the reply's wire time there too).
 //
 // Host CPU: getrusage(RUSAGE_SELF) around the transfer (the emulator and server are other
 // processes): CPU % of one core over the wall time, and CPU ms per MiB.
@@ -25,10 +28,19 @@
 // (1M), BENCH_LATENCY_MS (1), BENCH_PACINGS ("115200,921600,unpaced"), BENCH_METHODS (all);
 // extget/extput use min(size, 256K) (the module's RAM holds 300 000 bytes).
 // --smoke (ctest): 16 KiB per method, unpaced with 1 ms latency.
-// Also (not in --smoke; BENCH_CALIBRATE=0 skips it): rig/sleep_overshoot, the real length of the
-// sleeps the emulator paces with, on this machine.
+// Also (not in --smoke; BENCH_CALIBRATE=0 skips it): rig/sleep_overshoot, the real length of
+// relative sleeps on this machine (why the emulator paces on an absolute schedule), and
+// rig/pty_round_trip, the time a command and its reply take through a pty alone.
 #include <benchmark/benchmark.h>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -129,7 +141,7 @@ void BM_Goodput(benchmark::State& state, Method m, Pacing p, std::uint64_t bytes
   if (row.bound_s > 0) row.ratio_pct = 100.0 * row.bound_s / row.wall_s;
   // The host's time on the critical path, counted conservatively: every turnaround in full (on
   // a real UART the last byte of a reply arrives at the end of its wire time, so nothing hides
-  // the host's reaction; the emulator writes a slice first and then sleeps, which hides it),
+  // the host's reaction; the emulator does the same),
   // plus the other idle time the breakdown gives the host (start and end).
   row.host_loss_s = row.host_s;
   for (const auto& l : row.losses) {
@@ -215,9 +227,10 @@ void print_summary(std::FILE* out) {
 }
 
 // Rig calibration: how long std::this_thread::sleep_for(d) really sleeps on this machine. The
-// emulator paces with exactly such sleeps (WireWriter::emit: one per slice of baud/1000 bytes,
-// ~10 ms; main loop: one per input read; Modem::handle_line: the latency), and each one's
-// overshoot is time the link is idle, which no host can win back.
+// emulator used to pace with such relative sleeps (one per ~10 ms slice of output, one per
+// input read, one per command's latency), and every overshoot added up; it now sleeps until
+// absolute due times (WireWriter, sim7080-emu's main loop), so an overshoot delays one write
+// and is absorbed by the next.
 void BM_SleepOvershoot(benchmark::State& state) {
   const auto d = std::chrono::microseconds(state.range(0));
   double over_us = 0;
@@ -230,6 +243,77 @@ void BM_SleepOvershoot(benchmark::State& state) {
   }
   state.counters["overshoot_us"] = over_us / static_cast<double>(n);
   state.counters["overshoot_pct"] = 100.0 * over_us / static_cast<double>(n) / static_cast<double>(state.range(0));
+}
+
+// Rig calibration: a round trip through a pseudo-terminal between two processes that both wait
+// in poll() in between, as the host and the emulator do: 17 bytes (an AT+FTPGET=2,1460 line) one
+// way, N bytes back (20: a short reply; 1489: a +FTPGET: 2,1460 reply; 16403: a +FTPEXTGET: 3
+// reply of 16 KiB), then Q ms of quiet before the next: 1 as between the commands of an unpaced
+// run with 1 ms latency, 10 as before the first slice of a reply at 921600 baud (idle CPUs wake
+// up slower). No emulator on a pty can answer a command faster; the unpaced bound (the latency
+// alone) leaves it out.
+void BM_PtyRoundTrip(benchmark::State& state) {
+  const auto reply_size = static_cast<std::size_t>(state.range(0));
+  const auto quiet = std::chrono::milliseconds(state.range(1));
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  char name[128] = {};
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0 || ::ptsname_r(master, name, sizeof name) != 0) {
+    state.SkipWithError("posix_openpt");
+    return;
+  }
+  const int slave = ::open(name, O_RDWR | O_NOCTTY);
+  termios t{};
+  ::tcgetattr(slave, &t);
+  ::cfmakeraw(&t);
+  ::tcsetattr(slave, TCSANOW, &t);
+  const std::vector<char> reply(reply_size, 'x');
+  const pid_t pid = ::fork();
+  if (pid == 0) {  // the "emulator": answers every 17 bytes with the reply
+    ::close(slave);
+    char buf[4096];
+    std::size_t have = 0;
+    while (true) {
+      pollfd p{master, POLLIN, 0};
+      ::poll(&p, 1, -1);
+      const ssize_t r = ::read(master, buf, sizeof buf);
+      if (r <= 0) ::_exit(0);
+      for (have += static_cast<std::size_t>(r); have >= 17; have -= 17) {
+        for (std::size_t off = 0; off < reply.size();) {
+          const ssize_t w = ::write(master, reply.data() + off, reply.size() - off);
+          if (w <= 0) ::_exit(0);
+          off += static_cast<std::size_t>(w);
+        }
+      }
+    }
+  }
+  ::close(master);
+  std::vector<double> us;
+  char buf[65536];
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    if (::write(slave, "AT+FTPGET=2,1460\r", 17) != 17) break;
+    for (std::size_t got = 0; got < reply_size;) {
+      pollfd p{slave, POLLIN, 0};
+      ::poll(&p, 1, 1000);
+      const ssize_t r = ::read(slave, buf, sizeof buf);
+      if (r > 0) got += static_cast<std::size_t>(r);
+    }
+    const double d = std::chrono::duration<double>(Clock::now() - t0).count();
+    state.SetIterationTime(d);
+    us.push_back(d * 1e6);
+    std::this_thread::sleep_for(quiet);
+  }
+  ::close(slave);
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+  std::sort(us.begin(), us.end());
+  if (!us.empty()) {
+    double sum = 0;
+    for (double x : us) sum += x;
+    state.counters["mean_us"] = sum / static_cast<double>(us.size());
+    state.counters["median_us"] = us[us.size() / 2];
+    state.counters["p90_us"] = us[us.size() * 9 / 10];
+  }
 }
 
 std::vector<std::string> split(const std::string& s) {
@@ -275,6 +359,9 @@ int main(int argc, char** argv) {
     // pacing of a 17-byte command at 921600.
     benchmark::RegisterBenchmark("rig/sleep_overshoot", BM_SleepOvershoot)
         ->Arg(9993)->Arg(1000)->Arg(184)->Iterations(200)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("rig/pty_round_trip", BM_PtyRoundTrip)
+        ->Args({20, 1})->Args({1489, 1})->Args({16403, 1})->Args({1489, 10})
+        ->Iterations(300)->UseManualTime()->Unit(benchmark::kMicrosecond);
   }
   for (const auto& [pacing, size] : runs) {
     for (const auto& m : methods) {

@@ -7,8 +7,6 @@
 #include <array>
 #include <cerrno>
 #include <ctime>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 
 namespace sim7080emu {
