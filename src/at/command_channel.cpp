@@ -97,9 +97,15 @@ void CommandChannel::start() {
 }
 
 void CommandChannel::close() {
+  if (closed_) return;
   closed_ = true;
+  settling_ = false;
   timer_->disarm();
-  fail_all(make_error_code(AtErrc::channel_closed));
+  // Operations hear it first, as for a vanished port, so they end now instead of starting
+  // their abort (AT+FTPQUIT, then a wait for `1,80`) on a channel that writes nothing more.
+  const auto ec = make_error_code(AtErrc::channel_closed);
+  for (auto& [id, handler] : std::vector(link_listeners_)) handler(ec);
+  fail_all(ec);
 }
 
 void CommandChannel::read_more() {
@@ -161,7 +167,15 @@ void CommandChannel::post_completion(Request& request, std::error_code ec) {
   });
 }
 
+void CommandChannel::end_settling() {
+  if (!settling_) return;
+  settling_ = false;
+  timer_->disarm();
+  send_next();
+}
+
 void CommandChannel::send_next() {
+  if (settling_) return;  // end_settling() sends
   if (feeding_) {
     send_deferred_ = true;
     return;
@@ -253,6 +267,7 @@ void CommandChannel::on_event(const Event& ev) {
       if (!current_ || final_pending_) {
         ++stats_.stray_finals;
         note("final result with no command in flight");
+        if (settling_ && !current_) end_settling();  // the rebooted module's late answer
         return;
       }
       std::error_code ec;
@@ -414,6 +429,10 @@ void CommandChannel::on_line(std::string_view line) {
   }
   if (try_go_ahead(line)) return;
   if (const auto ec = restart_signal(line)) {
+    // A command written just before the reboot may reach the rebooted module, which then
+    // answers it (`ERROR`) after its boot URCs. That late answer must not be taken for the next
+    // command's: hold the queue until it came, or for kRestartSettle.
+    const bool answer_may_follow = current_ != nullptr && ec == AtErrc::modem_restarted;
     ++stats_.restarts;
     booting_ = ec == AtErrc::modem_restarted;
     note(ec == AtErrc::modem_restarted ? "modem restarted" : "modem powered down");
@@ -422,6 +441,10 @@ void CommandChannel::on_line(std::string_view line) {
     timer_->disarm();
     // Operations hear of the restart before their commands fail, so none of them reacts to
     // the failed command by talking to a module that has just rebooted (no AT+FTPQUIT).
+    if (answer_may_follow) {
+      settling_ = true;
+      timer_->arm(kRestartSettle, [this] { end_settling(); });
+    }
     for (auto& [id, handler] : std::vector(link_listeners_)) handler(ec);
     fail_all(ec);
     router_.dispatch(line);

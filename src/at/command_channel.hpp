@@ -140,6 +140,7 @@ class CommandChannel : public std::enable_shared_from_this<CommandChannel> {
   void start_write();
   void on_write(std::error_code ec);
   void refuse_data_phase();
+  void end_settling();
   void next_stream_chunk();
   void on_deadline();
   void note(std::string_view what);
@@ -190,6 +191,10 @@ class CommandChannel : public std::enable_shared_from_this<CommandChannel> {
   bool cfun_in_progress_ = false;    // +CPIN/+CFUN URCs after AT+CFUN are not restarts
   bool booting_ = false;             // after a restart signal, until the module answers a command:
                                      // the rest of the boot URCs belong to the same restart
+  // After a restart that interrupted a command: the queue waits for that command's late answer
+  // from the rebooted module, or kRestartSettle, whichever comes first.
+  static constexpr std::chrono::milliseconds kRestartSettle{1500};
+  bool settling_ = false;
   bool reading_ = false;
   // While a received chunk is being tokenized no command is written: a reply may be followed
   // in the same chunk by `RDY`, and a command written in between would reach a module that is

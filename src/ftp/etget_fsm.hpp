@@ -44,9 +44,13 @@ class EtGetFsm final : public SessionOpBase {
   const char* state_label() const noexcept override;
 
  private:
+  void watch_for_reboot(std::span<const std::byte> bytes) noexcept;
   State state_ = State::idle;
   std::uint64_t delivered_ = 0;
   std::uint64_t received_ = 0;
+  // How much of "\r\nRDY\r\n" (a reboot's first URC) the stream has just shown, across chunks.
+  std::size_t rdy_matched_ = 0;
+  bool reboot_suspected_ = false;
 };
 
 const char* to_string(EtGetFsm::State s) noexcept;

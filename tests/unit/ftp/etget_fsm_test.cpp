@@ -107,8 +107,9 @@ TEST(EtGetFsm, CancelStopsDeliveringButDrainsTheStream) {
   };
   const Case cases[] = {
       {"before start", [](FsmDriver&) {}, [](FsmDriver& d) { return d.start(); }, Lines{done_aborted()}},
+      // The cancel arms one session timeout that data no longer pushes back ("arm" first).
       {"open in flight, then ERROR", [](FsmDriver& d) { d.start(); }, [](FsmDriver& d) { return d.error(); },
-       Lines{done_aborted()}},
+       Lines{kArm75, "disarm", done_aborted()}},
       {"open in flight, the stream still comes",
        [](FsmDriver& d) { d.start(); },
        [](FsmDriver& d) {
@@ -120,9 +121,14 @@ TEST(EtGetFsm, CancelStopsDeliveringButDrainsTheStream) {
        Lines{kArm75, kArm75, "disarm", done_aborted()}},
       {"mid-stream, then a failure URC", [](FsmDriver& d) { open_stream(d); },
        [](FsmDriver& d) { return seq({d.payload_end(), d.urc("+FTPETGET: 1,79")}); },
-       Lines{kArm75, "disarm", done_aborted()}},
+       Lines{kArm75, kArm75, "disarm", done_aborted()}},
       {"mid-stream, then silence", [](FsmDriver& d) { open_stream(d); },
-       [](FsmDriver& d) { return d.deadline(); }, Lines{done_aborted()}},
+       [](FsmDriver& d) { return d.deadline(); }, Lines{kArm75, done_aborted()}},
+      // A module that rebooted inside the stream keeps talking (URCs read as stream bytes) and
+      // never sends the ETX: the data does not re-arm the deadline, which then ends the wait.
+      {"mid-stream, bytes keep coming, no ETX", [](FsmDriver& d) { open_stream(d); },
+       [](FsmDriver& d) { return seq({d.payload("RDY"), d.payload("+CEREG: 1"), d.deadline()}); },
+       Lines{kArm75, done_aborted()}},
       {"twice", [](FsmDriver& d) { open_stream(d); d.cancel(); },
        [](FsmDriver& d) { return seq({d.payload_end(), d.urc("+FTPETGET: 1,0")}); },
        Lines{kArm75, "disarm", done_aborted()}},
@@ -160,6 +166,37 @@ TEST(EtGetFsm, StateNames) {
   for (auto s : {S::idle, S::opening, S::waiting_header, S::streaming, S::waiting_result}) {
     EXPECT_STRNE(to_string(s), "?");
   }
+}
+
+}  // namespace
+}  // namespace sim7080::ftp::test
+
+namespace sim7080::ftp::test {
+namespace {
+
+TEST(EtGetFsm, AStreamShowingARebootNoLongerPushesTheDeadlineBack) {
+  // The rebooted module's first URC arrives inside the stream, split across reads; its later
+  // URCs keep coming as stream bytes. The session timeout armed before the reboot still ends it.
+  EtGetFsm fsm;
+  FsmDriver d(fsm);
+  open_stream(d);
+  // Delivered (it may be file data), but no longer re-arming the deadline.
+  EXPECT_EQ(d.payload("data\r\nR"), (Lines{"deliver 7", "progress 7", kArm75}));
+  EXPECT_EQ(d.payload("DY\r\n"), (Lines{"deliver 4", "progress 11"}));
+  EXPECT_EQ(d.payload("\r\n+CFUN: 1\r\n"), (Lines{"deliver 12", "progress 23"}));
+  EXPECT_EQ(d.payload("\r\n+CEREG: 1,5\r\n"), (Lines{"deliver 15", "progress 38"}));
+  const auto end = d.deadline();
+  ASSERT_FALSE(end.empty());
+  EXPECT_EQ(end.back(), "done at.timeout");
+}
+
+TEST(EtGetFsm, DataWithoutTheRebootBannerKeepsReArmingTheDeadline) {
+  EtGetFsm fsm;
+  FsmDriver d(fsm);
+  open_stream(d);
+  EXPECT_EQ(d.payload("\r\nRDX\r\n"), (Lines{"deliver 7", "progress 7", kArm75}));
+  EXPECT_EQ(d.payload("\r\r\nRD"), (Lines{"deliver 5", "progress 12", kArm75}));
+  EXPECT_EQ(d.payload("Y!\r\n"), (Lines{"deliver 4", "progress 16", kArm75}));
 }
 
 }  // namespace
