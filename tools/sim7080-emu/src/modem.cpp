@@ -164,10 +164,13 @@ void Modem::back_to_line_mode() {
 
 void Modem::handle_line(const std::string& line) {
   // Never let the password reach the transcript (the wire itself carries what the host sent).
-  std::string head = line.substr(0, 10);
-  for (auto& ch : head) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  bool is_pw = head.rfind("AT+FTPPW=", 0) == 0 && head != "AT+FTPPW=?";
-  std::string shown = is_pw ? std::string("AT+FTPPW=<redacted>") : line;
+  // `+FTPPW=` may stand anywhere: `AT+FTPUN="u";+FTPPW="p"` is one line (spec §1.1).
+  std::string upper = line;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const auto pw_at = upper.find("+FTPPW=");
+  const std::size_t value_at = pw_at == std::string::npos ? 0 : pw_at + 7;
+  const bool is_pw = pw_at != std::string::npos && line.compare(value_at, std::string::npos, "?") != 0;
+  std::string shown = is_pw ? line.substr(0, value_at) + "<redacted>" : line;
   rec_.host_line(shown);
   if (opt_.verbose) std::fprintf(stderr, "[at] > %s\n", shown.c_str());
   if (echo_) w_.raw(line + "\r", is_pw ? shown + "\r" : std::string());
