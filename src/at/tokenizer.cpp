@@ -143,6 +143,15 @@ void Tokenizer::end_line(bool ended_by_cr, EventSink& out) {
   line_.clear();
 }
 
+// A reply header the module must never send: a protocol error, and the line is not a line.
+void Tokenizer::report_bad_header(std::string_view line, EventSink& out) {
+  Event err;
+  err.kind = EventKind::error;
+  err.error = AtErrc::protocol_error;
+  err.text = line;
+  out.on_event(err);
+}
+
 bool Tokenizer::try_header(std::string_view line, EventSink& out) {
   if (!rule_ || !has_prefix(line, rule_->prefix)) return false;
   const auto fields = parse_response(line);
@@ -154,11 +163,7 @@ bool Tokenizer::try_header(std::string_view line, EventSink& out) {
     // first field with failure URCs (`+FTPETGET: 1,64`), so only counted replies are errors.
     if (rule_->mode == PayloadRule::Mode::transparent) return false;
     rule_.reset();
-    Event err;
-    err.kind = EventKind::error;
-    err.error = AtErrc::protocol_error;
-    err.text = line;
-    out.on_event(err);
+    report_bad_header(line, out);
     return true;
   }
   const PayloadRule rule = *rule_;
@@ -176,11 +181,7 @@ bool Tokenizer::try_header(std::string_view line, EventSink& out) {
   if (*n > rule.max_length) {
     // A count the module must never send: report it and stay in line mode, so a lie about the
     // length can neither overflow a buffer nor swallow the rest of the stream.
-    Event err;
-    err.kind = EventKind::error;
-    err.error = AtErrc::protocol_error;
-    err.text = line;
-    out.on_event(err);
+    report_bad_header(line, out);
     return true;
   }
   ev.length = *n;

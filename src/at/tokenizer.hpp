@@ -62,6 +62,7 @@ class Tokenizer {
   void end_line(bool ended_by_cr, EventSink& out);
   void classify(std::string_view line, EventSink& out);
   bool try_header(std::string_view line, EventSink& out);
+  static void report_bad_header(std::string_view line, EventSink& out);
   std::size_t feed_counted(std::span<const std::byte> in, EventSink& out);
   std::size_t feed_transparent(std::span<const std::byte> in, EventSink& out);
   std::size_t feed_transparent_in_place(std::span<std::byte> in, EventSink& out);
