@@ -248,12 +248,8 @@ TEST_P(LibrarySecrets, NoArtefactHoldsThePassword) {
     EXPECT_EQ(env.fetch("/cancel.bin"), data);
   }
 
-  // The password typed by hand: alone, and concatenated after another command (spec §1.1). The
-  // emulator's own --record and -v log are taken before the concatenated form: the emulator
-  // does not redact it (EmulatorRedactsAConcatenatedFtppw below).
+  // The password typed by hand: alone, and concatenated after another command (spec §1.1).
   expect_ec("typed AT+FTPPW with the quoted password", command("AT+FTPPW=\"" + c.password + "\"").ec, {});
-  const std::string emu_record_before = e2e::read_file(emu_record);
-  const std::string emu_log_before = env.emu.log();
   expect_ec("typed AT+FTPUN then +FTPPW on one line", command("AT+FTPUN=\"user\";+FTPPW=\"" + c.password + "\"").ec, {});
   // The read form answers the password itself: the one place it legitimately comes back, to the
   // caller that asked. That reply is a real unredacted artefact: the search must find it.
@@ -302,8 +298,8 @@ TEST_P(LibrarySecrets, NoArtefactHoldsThePassword) {
   ledger.add(ctx + "WireTap TX", Format::tx_stream, env.wire.tx, true);
   ledger.add(ctx + "WireTap RX", Format::rx_stream, env.wire.rx, true);
   ledger.add(ctx + "error messages", Format::plain, messages);
-  ledger.add(ctx + "emulator --record", Format::transcript, emu_record_before, true);
-  ledger.add(ctx + "emulator -v stderr", Format::plain, emu_log_before, true);
+  ledger.add(ctx + "emulator --record", Format::transcript, e2e::read_file(emu_record), true);
+  ledger.add(ctx + "emulator -v stderr", Format::plain, env.emu.log(), true);
   ledger.add(ctx + "pyftpdlib log", Format::plain, env.server.log(), true);
   const SearchResult res = ledger.check();
   EXPECT_GT(res.tx_markers, 0u);
@@ -396,11 +392,10 @@ TEST(Secrets, EchoOfThePasswordAfterAModuleRebootIsRedacted) {
   }
 }
 
-// EMULATOR BUG (tools/sim7080-emu/src/modem.cpp, Modem::handle_line): the emulator redacts a
-// command line for its --record transcript and its -v log only when the line starts with
-// `AT+FTPPW=`; `AT+FTPUN="user";+FTPPW="<password>"` (two commands on one line, spec §1.1) is
-// written as is, password included, to both. The library's own sinks redact it (above). Kept
-// failing until the emulator matches `+FTPPW=` anywhere in the line, as the library's redactor does.
+// Found by this suite, fixed in 82da1d7 (tools/sim7080-emu/src/modem.cpp, Modem::handle_line): the
+// emulator redacted a command line for its --record transcript and its -v log only when the line
+// started with `AT+FTPPW=`; `AT+FTPUN="user";+FTPPW="<password>"` (two commands on one line, spec
+// §1.1) was written as is, password included, to both.
 TEST(Secrets, EmulatorRedactsAConcatenatedFtppw) {
   char tmpl[] = "/tmp/sim7080-secrets-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
