@@ -101,9 +101,14 @@ void CommandChannel::close() {
   closed_ = true;
   settling_ = false;
   timer_->disarm();
-  // Operations hear it first, as for a vanished port, so they end now instead of starting
-  // their abort (AT+FTPQUIT, then a wait for `1,80`) on a channel that writes nothing more.
-  const auto ec = make_error_code(AtErrc::channel_closed);
+  // As for a vanished port: operations end now instead of starting their abort (AT+FTPQUIT,
+  // then a wait for `1,80`) on a channel that writes nothing more.
+  end_link(make_error_code(AtErrc::channel_closed));
+}
+
+void CommandChannel::end_link(std::error_code ec) {
+  // Operations hear of it before their commands fail, so none of them reacts to the failed
+  // command by talking to a module that cannot answer (no AT+FTPQUIT after a reboot).
   for (auto& [id, handler] : std::vector(link_listeners_)) handler(ec);
   fail_all(ec);
 }
@@ -131,8 +136,7 @@ void CommandChannel::on_read(std::error_code ec, std::size_t n) {
     if (ec == asio::error::operation_aborted) return;
     note("serial port failed");
     timer_->disarm();
-    for (auto& [id, handler] : std::vector(link_listeners_)) handler(ec);
-    fail_all(ec);
+    end_link(ec);
     return;
   }
   if (!closed_) read_more();
@@ -439,14 +443,11 @@ void CommandChannel::on_line(std::string_view line) {
     tokenizer_.reset();
     stream_observer_ = nullptr;
     timer_->disarm();
-    // Operations hear of the restart before their commands fail, so none of them reacts to
-    // the failed command by talking to a module that has just rebooted (no AT+FTPQUIT).
     if (answer_may_follow) {
       settling_ = true;
       timer_->arm(kRestartSettle, [this] { end_settling(); });
     }
-    for (auto& [id, handler] : std::vector(link_listeners_)) handler(ec);
-    fail_all(ec);
+    end_link(ec);
     router_.dispatch(line);
     return;
   }

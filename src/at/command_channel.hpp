@@ -135,6 +135,7 @@ class CommandChannel : public std::enable_shared_from_this<CommandChannel> {
   void send_next();
   void complete_current(std::error_code ec);
   void fail_all(std::error_code ec);
+  void end_link(std::error_code ec);  // link listeners first, then fail_all
   void post_completion(Request& request, std::error_code ec);
   void enqueue_write(std::span<const std::byte> bytes);
   void start_write();
